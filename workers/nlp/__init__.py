@@ -1,0 +1,1 @@
+"""The text pipeline: pure functions and components with no Kafka import."""
