@@ -1,0 +1,147 @@
+"""Pipeline: a raw article in, the enriched article and its entity mentions out.
+
+The same object serves the Faust agent, the `enrich` command and the benchmark. It is built once
+per process (models load once) and imports nothing from Kafka. Offsets need no mapping back:
+entities are built from token spans of the very text that is published.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import workers
+from workers.nlp.clean import clean_text
+from workers.nlp.entities import EntityTagger
+from workers.nlp.entities.normal_form import entity_normal_form
+from workers.nlp.entities.spans import bio_spans
+from workers.nlp.language import Language, LanguageDetector
+from workers.nlp.normalize import normalize_arabic, normalize_other
+from workers.nlp.tokenize import sentences, tokenize
+from workers.records import RawArticle, Rejection, decode_raw, now_rfc3339
+
+FIELDS = ("title", "body")
+#: Languages the entity tagger was trained for.
+TAGGED_LANGUAGES = frozenset({"ar"})
+
+
+@dataclass(frozen=True, slots=True)
+class Enriched:
+    """The enriched article record and one entity-mention record per entity."""
+
+    article: dict[str, Any]
+    mentions: list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldAnalysis:
+    normalized: str
+    token_count: int
+    entities: list[dict[str, Any]]
+
+
+class Pipeline:
+    """Clean, identify the language, tokenize, normalize and tag one article at a time."""
+
+    def __init__(
+        self,
+        detector: Callable[[str], Language],
+        tagger: EntityTagger,
+        language_model: str = LanguageDetector.name,
+        normal_form: Callable[[Sequence[str]], str] = entity_normal_form,
+    ) -> None:
+        self._detect = detector
+        self._tagger = tagger
+        self._normal_form = normal_form
+        self._provenance = {
+            "pipeline_version": workers.__version__,
+            "language_model": language_model,
+            "tagger": {"name": tagger.name, "version": tagger.version},
+        }
+
+    @classmethod
+    def load(cls, tagger: EntityTagger) -> Pipeline:
+        """The production pipeline around `tagger`, with the bundled language model."""
+        return cls(LanguageDetector.load(), tagger)
+
+    def process(self, payload: bytes, max_bytes: int) -> Enriched | Rejection:
+        """Decode and enrich one input; any failure comes back as a Rejection, never an exception."""
+        article = decode_raw(payload, max_bytes)
+        if isinstance(article, Rejection):
+            return article
+        try:
+            return self.enrich(article)
+        except Exception as error:  # one poison article must not stop the stream
+            return Rejection(
+                "enrichment_failed",
+                f"{type(error).__name__}: {error}",
+                article_id=article.id,
+                traceback="".join(traceback.format_exception(error, limit=-8)),
+            )
+
+    def enrich(self, article: RawArticle) -> Enriched:
+        """Enrich a decoded article."""
+        started = time.perf_counter()
+        record = dict(article.fields)
+        texts = {"body": clean_text(article.body)}
+        if article.title is not None:
+            texts["title"] = clean_text(article.title)
+        record.update(texts)
+
+        language = self._detect("\n".join(texts[field] for field in FIELDS if field in texts))
+        hint = article.fields.get("language")
+        analyses = {field: self._analyze(texts[field], field, language.code) for field in FIELDS if field in texts}
+        entities = [entity for analysis in analyses.values() for entity in analysis.entities]
+
+        record["language"] = {"code": language.code, "confidence": language.confidence}
+        if isinstance(hint, str):
+            record["language"]["hint"] = hint
+        record["normalized"] = {field: analysis.normalized for field, analysis in analyses.items()}
+        record["tokens"] = {field: analysis.token_count for field, analysis in analyses.items()}
+        record["entities"] = entities
+        record["enrichment"] = {
+            **self._provenance,
+            "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+            "enriched_at": now_rfc3339(),
+        }
+        return Enriched(record, [self._mention(record, entity) for entity in entities])
+
+    def _analyze(self, text: str, field: str, language: str) -> FieldAnalysis:
+        tokens = tokenize(text)
+        if language != "ar":
+            return FieldAnalysis(normalize_other(text), len(tokens), [])
+        entities = []
+        for sentence in sentences(text, tokens):
+            words = [tokens[index].text for index in sentence]
+            for span in bio_spans(self._tagger.tag(words)):
+                first, last = tokens[sentence.start + span.start], tokens[sentence.start + span.end - 1]
+                entities.append(
+                    {
+                        "type": span.type,
+                        "text": text[first.start : last.end],
+                        "start": first.start,
+                        "end": last.end,
+                        "field": field,
+                        "normalized": self._normal_form(words[span.start : span.end]),
+                    }
+                )
+        return FieldAnalysis(normalize_arabic(text), len(tokens), entities)
+
+    @staticmethod
+    def _mention(article: dict[str, Any], entity: dict[str, Any]) -> dict[str, Any]:
+        mention = {
+            "mention_id": f"{article['id']}:{entity['field']}:{entity['start']}-{entity['end']}",
+            "article_id": article["id"],
+            "entity": {key: entity[key] for key in ("type", "text", "normalized")},
+            "field": entity["field"],
+            "start": entity["start"],
+            "end": entity["end"],
+            "language": article["language"]["code"],
+        }
+        for key in ("source", "url", "published_at"):
+            if isinstance(article.get(key), str):
+                mention[key] = article[key]
+        return mention

@@ -1,0 +1,1 @@
+"""The stream layer: thin Faust glue over `workers.pipeline`."""

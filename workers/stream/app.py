@@ -1,0 +1,52 @@
+"""The Faust app, configured from Settings; nothing else lives here."""
+
+from __future__ import annotations
+
+import ssl
+
+import faust
+
+from workers.clients import output_record_limit
+from workers.settings import Settings
+from workers.stream import codec
+
+
+def broker_credentials(settings: Settings) -> faust.SASLCredentials | faust.SSLCredentials | None:
+    """SASL and/or TLS for production brokers, from KAFKA_SECURITY_PROTOCOL and friends."""
+    context = None
+    if settings.security_protocol in ("SSL", "SASL_SSL"):
+        context = ssl.create_default_context(cafile=settings.ssl_cafile or None)
+    if settings.security_protocol.startswith("SASL"):
+        return faust.SASLCredentials(
+            username=settings.sasl_username,
+            password=settings.sasl_password,
+            mechanism=settings.sasl_mechanism or "PLAIN",
+            ssl_context=context,
+        )
+    return faust.SSLCredentials(context) if context else None
+
+
+def create_app(settings: Settings) -> faust.App:
+    """A Faust app whose consumer group joins in seconds and whose JSON goes through orjson."""
+    codec.register()
+    return faust.App(
+        settings.app_id,
+        broker=[f"kafka://{server}" for server in settings.bootstrap_servers.split(",")],
+        broker_credentials=broker_credentials(settings),
+        value_serializer=codec.CODEC_NAME,
+        key_serializer="raw",
+        topic_partitions=settings.partitions,
+        topic_replication_factor=settings.replication_factor,
+        broker_session_timeout=settings.session_timeout,
+        broker_heartbeat_interval=settings.heartbeat_interval,
+        broker_rebalance_timeout=settings.rebalance_timeout,
+        broker_commit_interval=settings.commit_interval,
+        consumer_auto_offset_reset="earliest",
+        consumer_max_fetch_size=output_record_limit(settings),
+        producer_max_request_size=output_record_limit(settings),
+        producer_acks=-1,
+        web_enabled=settings.web_enabled,
+        web_bind=settings.web_host,
+        web_port=settings.web_port,
+        datadir=str(settings.state_dir / "{appid}"),
+    )
