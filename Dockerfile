@@ -15,11 +15,14 @@ RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY workers/ workers/
-COPY schemas/ schemas/
 RUN pip install . && rm -rf /src
 
-# Sample articles for `khabar produce /seeds/articles.jsonl`.
+# The record schemas (validated at run time) and the sample articles (`khabar produce /seeds/articles.jsonl`).
+COPY schemas/ /opt/khabar/schemas/
 COPY seeds/ /seeds/
+ENV KHABAR_SCHEMA_DIR=/opt/khabar/schemas \
+    KHABAR_SEEDS_DIR=/seeds \
+    KHABAR_DATA_DIR=/home/khabar/state
 
 USER khabar
 # Faust keeps its table state under the working directory, so it must be writable by the worker.

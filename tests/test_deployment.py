@@ -218,7 +218,14 @@ def test_everything_pip_install_reads_is_copied_before_it() -> None:
         if keyword == "COPY"
         for source in arguments.split()[:-1]
     }
-    assert {"pyproject.toml", "README.md", "workers", "schemas"} <= copied
+    assert {"pyproject.toml", "README.md", "workers"} <= copied
+
+
+def test_image_keeps_the_schemas_where_the_worker_looks_for_them() -> None:
+    instructions = dockerfile_instructions()
+    assert ("COPY", "schemas/ /opt/khabar/schemas/") in instructions
+    environment = " ".join(arguments for keyword, arguments in instructions if keyword == "ENV")
+    assert "KHABAR_SCHEMA_DIR=/opt/khabar/schemas" in environment
 
 
 def test_image_carries_the_seed_articles_at_slash_seeds() -> None:

@@ -1,0 +1,108 @@
+"""The worker on a real broker: raw articles in; enriched records, entity mentions and dead letters out.
+
+These run against the embedded Tansu broker, or any broker named by KAFKA_BOOTSTRAP_SERVERS.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import orjson
+import pytest
+from data.malformed_lines import malformed_lines
+
+from integration.harness import WorkerProcess, isolated_environment, produce, read_until, values
+from workers import clients
+from workers.records import schema_errors
+from workers.settings import Settings
+
+pytestmark = pytest.mark.integration
+SEEDS = Path(__file__).parents[2] / "seeds" / "articles.jsonl"
+#: Malformed inputs that a producer can send at all (the 4 MiB one exceeds the client's request limit).
+SENDABLE_MALFORMED = [(case, line) for case, line in malformed_lines() if case != "body-over-4-mib"]
+
+
+@pytest.fixture
+def environment(broker: dict[str, str], tmp_path: Path) -> dict[str, str]:
+    return isolated_environment(broker, tmp_path)
+
+
+@pytest.fixture
+def settings(environment: dict[str, str]) -> Settings:
+    settings = Settings.from_env(environment)
+    clients.ensure_topics(settings)
+    return settings
+
+
+@pytest.fixture
+def worker(environment: dict[str, str], tmp_path: Path) -> Iterator[WorkerProcess]:
+    process = WorkerProcess(environment, tmp_path / "worker.log")
+    yield process
+    process.stop()
+
+
+def seed_lines() -> list[tuple[bytes | None, bytes]]:
+    lines = [line for line in SEEDS.read_bytes().splitlines() if line.strip()]
+    return [(orjson.loads(line)["id"].encode(), line) for line in lines]
+
+
+def test_articles_come_out_enriched_and_bad_records_dead_lettered(settings: Settings, worker: WorkerProcess) -> None:
+    articles = seed_lines()
+    oversized = ("body-over-1-mib", orjson.dumps({"id": "big", "body": "ك" * 600_000}))
+    malformed = [*SENDABLE_MALFORMED, oversized]
+    produce(settings, articles + [(None, line) for _, line in malformed])
+
+    enriched = values(read_until(settings, settings.topic_enriched, lambda r: len(r) >= len(articles), timeout=120))
+    letters = values(read_until(settings, settings.topic_dead_letter, lambda r: len(r) >= len(malformed), timeout=60))
+
+    assert {record["id"] for record in enriched} == {key.decode() for key, _ in articles if key}
+    for record in enriched:
+        assert schema_errors("article.enriched.v1", record) == []
+        for entity in record["entities"]:
+            assert record[entity["field"]][entity["start"] : entity["end"]] == entity["text"]
+    assert sum(len(record["entities"]) for record in enriched) > 0
+
+    assert len(letters) == len(malformed)
+    for letter in letters:
+        assert schema_errors("dead-letter.v1", letter) == []
+        assert letter["source"]["topic"] == settings.topic_raw
+    assert Counter(letter["error"]["kind"] for letter in letters)["too_large"] == 1
+
+    total_entities = sum(len(record["entities"]) for record in enriched)
+    mentions = values(read_until(settings, settings.topic_entities, lambda r: len(r) >= total_entities, timeout=30))
+    assert all(schema_errors("entity-mention.v1", mention) == [] for mention in mentions)
+
+
+def test_nothing_is_lost_when_the_worker_is_killed_mid_stream(
+    settings: Settings, environment: dict[str, str], worker: WorkerProcess, tmp_path: Path
+) -> None:
+    """600 articles and 10 malformed records; SIGKILL once mid-stream, restart: all come out."""
+    seeds = [orjson.loads(line) for _, line in seed_lines()]
+    articles = [{**seeds[n % len(seeds)], "id": f"kill-{n:04d}"} for n in range(600)]
+    malformed = [line for _, line in SENDABLE_MALFORMED[:10]]
+    lines = [(a["id"].encode(), orjson.dumps(a)) for a in articles]
+    for index, line in enumerate(malformed):
+        lines.insert(index * 60 + 30, (None, line))
+    produce(settings, lines)
+
+    read_until(settings, settings.topic_enriched, lambda r: len(r) >= 50, timeout=120)
+    worker.kill()
+    replacement = WorkerProcess(environment, tmp_path / "replacement.log")
+    try:
+        enriched = read_until(
+            settings, settings.topic_enriched, lambda r: {x.key for x in r} >= {k for k, _ in lines if k}, timeout=180
+        )
+        letters = read_until(settings, settings.topic_dead_letter, lambda r: len(r) >= 10, timeout=60)
+        time.sleep(1)
+    finally:
+        replacement.stop()
+
+    ids = Counter(record.key.decode() for record in enriched)
+    assert set(ids) == {article["id"] for article in articles}
+    duplicates = sum(count - 1 for count in ids.values())
+    print(f"after SIGKILL: {len(ids)} of 600 articles enriched, {duplicates} duplicates, {len(letters)} dead letters")
+    assert len({(letter.partition, letter.offset) for letter in letters}) >= 10
+    assert all(orjson.loads(letter.value)["error"]["message"] for letter in letters)

@@ -1,0 +1,104 @@
+"""The pipeline turns raw articles into schema-valid enriched records whose offsets are exact."""
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import orjson
+import pytest
+
+from workers.nlp.language import LanguageDetector
+from workers.pipeline import Enriched, Pipeline
+from workers.records import RawArticle, Rejection, schema_errors
+from workers.settings import MIB
+
+DATA = Path(__file__).parent / "data"
+
+
+class LexiconTagger:
+    """Test double: tags listed words, so that expected spans are known exactly."""
+
+    name = "lexicon"
+    version = "test"
+    lexicon = {"خالد": "B-PER", "المحجوب": "I-PER", "سرت": "B-LOC", "لوزارة": "B-ORG", "الداخلية": "I-ORG"}
+
+    def tag(self, tokens: Sequence[str]) -> list[str]:
+        return [self.lexicon.get(token, "O") for token in tokens]
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline(LanguageDetector.load(), LexiconTagger())
+
+
+def enrich(pipeline: Pipeline, **fields: object) -> Enriched:
+    return pipeline.enrich(RawArticle({"id": "a-1", **fields}))
+
+
+def test_entities_index_the_published_text(pipeline: Pipeline) -> None:
+    body = "<p>قال العميد خالد المحجوب&nbsp;في سرت،\r\nبحسب بيان لوزارة الداخلية.</p>"
+    record = enrich(pipeline, title="اجتماع في سرت", body=body).article
+    assert record["body"] == "قال العميد خالد المحجوب في سرت،\nبحسب بيان لوزارة الداخلية."
+    found = [(e["field"], e["type"], e["text"]) for e in record["entities"]]
+    assert found == [
+        ("title", "LOC", "سرت"),
+        ("body", "PER", "خالد المحجوب"),
+        ("body", "LOC", "سرت"),
+        ("body", "ORG", "لوزارة الداخلية"),
+    ]
+    for entity in record["entities"]:
+        assert record[entity["field"]][entity["start"] : entity["end"]] == entity["text"]
+    assert schema_errors("article.enriched.v1", record) == []
+
+
+def test_entity_normal_form_drops_the_proclitic(pipeline: Pipeline) -> None:
+    record = enrich(pipeline, body="بيان لوزارة الداخلية في سرت").article
+    assert record["entities"][0]["normalized"] == "وزاره الداخليه"
+
+
+def test_mentions_are_keyed_records_of_their_own(pipeline: Pipeline) -> None:
+    enriched = enrich(pipeline, body="خالد المحجوب في سرت", source="feed", published_at="2026-11-29T08:00:00Z")
+    assert [m["entity"]["text"] for m in enriched.mentions] == ["خالد المحجوب", "سرت"]
+    for mention in enriched.mentions:
+        assert schema_errors("entity-mention.v1", mention) == []
+        assert mention["source"] == "feed"
+    assert enriched.mentions[0]["mention_id"] == "a-1:body:0-12"
+
+
+def test_arabic_is_normalized_and_counted(pipeline: Pipeline) -> None:
+    record = enrich(pipeline, title="خَبَرٌ", body="مديريـــة أمن سرت اجتمعت اليوم في المدينة").article
+    assert record["language"]["code"] == "ar"
+    assert record["normalized"] == {"title": "خبر", "body": "مديريه امن سرت اجتمعت اليوم في المدينه"}
+    assert record["tokens"] == {"title": 1, "body": 7}
+
+
+def test_other_languages_pass_through_without_entities(pipeline: Pipeline) -> None:
+    record = enrich(pipeline, body="Khalid al-Mahjoub met officials in Sirte on Friday.", language="en").article
+    assert record["language"]["code"] == "en"
+    assert record["language"]["hint"] == "en"
+    assert record["entities"] == []
+    assert record["normalized"]["body"] == record["body"]
+
+
+def test_persian_is_not_tagged_as_arabic(pipeline: Pipeline) -> None:
+    record = enrich(pipeline, body="وزیر امور خارجه ایران امروز در تهران با خبرنگاران گفتگو کرد").article
+    assert record["language"]["code"] == "fa"
+    assert record["entities"] == []
+
+
+def test_every_odd_article_is_enriched_with_exact_offsets(pipeline: Pipeline) -> None:
+    for line in (DATA / "odd_articles.jsonl").read_bytes().splitlines():
+        outcome = pipeline.process(line, MIB)
+        assert isinstance(outcome, Enriched), orjson.loads(line)["id"]
+        assert schema_errors("article.enriched.v1", outcome.article) == []
+
+
+def test_a_failing_tagger_becomes_a_rejection_not_an_exception() -> None:
+    class BrokenTagger(LexiconTagger):
+        def tag(self, tokens: Sequence[str]) -> list[str]:
+            raise ValueError("model exploded")
+
+    outcome = Pipeline(LanguageDetector.load(), BrokenTagger()).process('{"id": "x", "body": "في سرت"}'.encode(), MIB)
+    assert isinstance(outcome, Rejection)
+    assert outcome.kind == "enrichment_failed"
+    assert outcome.message == "ValueError: model exploded"
+    assert outcome.traceback and "model exploded" in outcome.traceback
