@@ -1,6 +1,7 @@
 """The pipeline turns raw articles into schema-valid enriched records whose offsets are exact."""
 
 from collections.abc import Sequence
+from typing import ClassVar
 from pathlib import Path
 
 import orjson
@@ -19,7 +20,7 @@ class LexiconTagger:
 
     name = "lexicon"
     version = "test"
-    lexicon = {"خالد": "B-PER", "المحجوب": "I-PER", "سرت": "B-LOC", "لوزارة": "B-ORG", "الداخلية": "I-ORG"}
+    lexicon: ClassVar[dict[str, str]] = {"خالد": "B-PER", "المحجوب": "I-PER", "سرت": "B-LOC", "لوزارة": "B-ORG", "الداخلية": "I-ORG"}
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         return [self.lexicon.get(token, "O") for token in tokens]
