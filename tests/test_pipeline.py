@@ -1,8 +1,8 @@
 """The pipeline turns raw articles into schema-valid enriched records whose offsets are exact."""
 
 from collections.abc import Sequence
-from typing import ClassVar
 from pathlib import Path
+from typing import ClassVar
 
 import orjson
 import pytest
@@ -20,7 +20,13 @@ class LexiconTagger:
 
     name = "lexicon"
     version = "test"
-    lexicon: ClassVar[dict[str, str]] = {"خالد": "B-PER", "المحجوب": "I-PER", "سرت": "B-LOC", "لوزارة": "B-ORG", "الداخلية": "I-ORG"}
+    lexicon: ClassVar[dict[str, str]] = {
+        "خالد": "B-PER",
+        "المحجوب": "I-PER",
+        "سرت": "B-LOC",
+        "لوزارة": "B-ORG",
+        "الداخلية": "I-ORG",
+    }
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         return [self.lexicon.get(token, "O") for token in tokens]
