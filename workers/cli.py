@@ -107,10 +107,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: Client libraries whose INFO lines describe every connection; people need their warnings only.
+QUIET_LOGGERS = ("kafka", "aiokafka")
+
+
 def configure_logging(level: str) -> None:
     logging.basicConfig(
         level=level.upper(), format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", stream=sys.stderr
     )
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -29,6 +29,7 @@ def broker_credentials(settings: Settings) -> faust.SASLCredentials | faust.SSLC
 def create_app(settings: Settings) -> faust.App:
     """A Faust app whose consumer group joins in seconds and whose JSON goes through orjson."""
     codec.register()
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
     return faust.App(
         settings.app_id,
         broker=[f"kafka://{server}" for server in settings.bootstrap_servers.split(",")],
@@ -48,5 +49,5 @@ def create_app(settings: Settings) -> faust.App:
         web_enabled=settings.web_enabled,
         web_bind=settings.web_host,
         web_port=settings.web_port,
-        datadir=str(settings.state_dir / "{appid}"),
+        datadir=str(settings.state_dir / settings.app_id),
     )
