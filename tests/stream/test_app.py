@@ -1,0 +1,39 @@
+"""The Faust app: orjson codec, short group timeouts from settings, web server off, credentials passed on."""
+
+import ssl
+
+import faust
+from faust.serializers import codecs
+
+from workers.settings import Settings
+from workers.stream.app import broker_credentials, create_app
+
+
+def test_app_takes_its_settings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    settings = Settings.from_env({}, session_timeout=2.0, heartbeat_interval=0.5, data_dir=str(tmp_path))
+    app = create_app(settings)
+    assert app.conf.broker_session_timeout == 2.0
+    assert app.conf.broker_heartbeat_interval == 0.5
+    assert app.conf.web_enabled is False
+    assert app.conf.value_serializer == "orjson"
+    assert codecs.dumps("orjson", {"خبر": 1}) == '{"خبر":1}'.encode()
+
+
+def test_no_credentials_for_plaintext() -> None:
+    assert broker_credentials(Settings.from_env({})) is None
+
+
+def test_sasl_over_tls_is_passed_through() -> None:
+    settings = Settings.from_env(
+        {
+            "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+            "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+            "KAFKA_SASL_USERNAME": "khabar",
+            "KAFKA_SASL_PASSWORD": "secret",
+        }
+    )
+    credentials = broker_credentials(settings)
+    assert isinstance(credentials, faust.SASLCredentials)
+    assert (credentials.username, credentials.password) == ("khabar", "secret")
+    assert str(credentials.mechanism).endswith("SCRAM_SHA_512") or credentials.mechanism.value == "SCRAM-SHA-512"
+    assert isinstance(credentials.ssl_context, ssl.SSLContext)
