@@ -85,3 +85,12 @@ def test_dead_letter_keeps_bytes_that_are_not_utf8_as_base64() -> None:
 )
 def test_rfc3339(value: str, valid: bool) -> None:
     assert is_rfc3339(value) is valid
+
+
+def test_error_kinds_are_the_schemas_kinds() -> None:
+    from typing import get_args
+
+    from workers.records import ErrorKind, validator
+
+    schema_kinds = validator("dead-letter.v1").schema["properties"]["error"]["properties"]["kind"]["enum"]
+    assert set(get_args(ErrorKind)) == set(schema_kinds)

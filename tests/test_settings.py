@@ -51,3 +51,10 @@ def test_settings_survive_the_trip_through_the_environment() -> None:
 
 def test_every_setting_has_one_environment_variable() -> None:
     assert len(set(ENVIRONMENT.values())) == len(ENVIRONMENT) == len(to_environment(Settings()))
+
+
+def test_readme_documents_every_environment_variable() -> None:
+    from workers.paths import project_root
+
+    readme = (project_root() / "README.md").read_text(encoding="utf-8")
+    assert [name for name in ENVIRONMENT.values() if f"`{name}`" not in readme] == []
