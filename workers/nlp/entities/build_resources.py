@@ -14,6 +14,7 @@ import argparse
 import gzip
 import importlib.util
 import json
+import logging
 import lzma
 import re
 import sqlite3
@@ -358,6 +359,7 @@ def parse_args(argv: Sequence[str] | None) -> tuple[BuildSettings, bool]:
 def main(argv: Sequence[str] | None = None) -> None:
     """Build everything and write a manifest of what was built, from what, and how long it took."""
     settings, no_gazetteers = parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     manifest: dict[str, object] = {"seed": settings.seed}
     manifest["words"] = build_word_resources(settings)
     if not no_gazetteers:
