@@ -139,3 +139,15 @@ def test_shipped_counts_tell_clitic_from_stem(shipped: Resources) -> None:
 
 def test_shipped_clusters_have_three_granularities(shipped: Resources) -> None:
     assert [cluster.split(":")[0] for cluster in shipped.clusters["القاهره"]] == ["k100", "k500", "k2000"]
+
+
+def test_write_gazetteer_drops_function_words_short_words_and_person_types_of_places(tmp_path: Path) -> None:
+    rows = {
+        "wikidata_names": [("كان", "PER_first"), ("لي", "PER_last"), ("لبنان", "PER_first"), ("سمير", "PER_first")],
+        "cldr": [("لبنان", "LOC")],
+    }
+    per_source = build_resources.write_gazetteer(rows, tmp_path / GAZETTEER_FILE)
+    with gzip.open(tmp_path / GAZETTEER_FILE, "rt", encoding="utf-8") as lines:
+        written = [line.rstrip("\n").split("\t") for line in lines]
+    assert written == [["سمير", "PER_first", "wikidata_names"], ["لبنان", "LOC", "cldr"]]
+    assert per_source == {"wikidata_names": 1, "cldr": 1}

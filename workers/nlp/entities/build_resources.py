@@ -59,6 +59,7 @@ NOT_NAMES = """
 كانون شباط آذار نيسان أيار حزيران تموز آب أيلول تشرين
 السبت الأحد الاثنين الثلاثاء الأربعاء الخميس الجمعة
 رئيس الرئيس وزير الوزير الملك الشيخ السيد الدكتور سنة عام يوم مدينة المدينة دولة الدولة العالم
+أحد الآن عدة أكبر أفضل إثر ظل مرة شأن أول الأول ألف كبير الكبير جديد الجديد الجديدة بيان إطار وقف دور
 """
 # CLDR "territories" that are organisations rather than places.
 CLDR_ORGANISATIONS = frozenset({"UN", "EU", "EZ"})
@@ -221,6 +222,8 @@ def build_word_resources(settings: BuildSettings) -> dict[str, object]:
 # --- gazetteers ---------------------------------------------------------------------------------
 
 GazetteerRow = tuple[str, str]  # (raw entry text, type)
+# The source whose places are trusted over the person types that name lists give the same words.
+CURATED_PLACES_SOURCE = "cldr"
 
 
 def normalize_entry(text: str) -> str | None:
@@ -297,28 +300,31 @@ GAZETTEER_SOURCES: dict[str, Callable[[], Iterable[GazetteerRow]]] = {
     "wikidata_names": wikidata_names,
     "jrc_names": jrc_names,
     "geonames_cities": geonames_cities,
-    "cldr": cldr_places,
+    CURATED_PLACES_SOURCE: cldr_places,
 }
 
 
 def write_gazetteer(rows_by_source: dict[str, Iterable[GazetteerRow]], path: Path) -> dict[str, int]:
-    """Normalize, deduplicate and write `entry<TAB>type<TAB>source`; return entry counts per source.
+    """Normalize, filter, deduplicate and write `entry<TAB>type<TAB>source`; return entries per source.
 
-    Entries that are a single letter or a single word of `NOT_NAMES` are left out.
+    Left out: single words shorter than three letters or listed in `NOT_NAMES`, and person types of
+    the places that CLDR names (name lists hold "لبنان" and "فرنسا" as given names and surnames).
     """
     not_names = {normalize_arabic_word(word) for word in NOT_NAMES.split()}
     entries: set[tuple[str, str, str]] = set()
-    per_source: dict[str, int] = {}
     for source, rows in rows_by_source.items():
-        before = len(entries)
         for text, entry_type in rows:
             entry = normalize_entry(text)
-            if entry is not None and len(entry) > 1 and entry not in not_names:
+            if entry is not None and (" " in entry or (len(entry) >= 3 and entry not in not_names)):
                 entries.add((entry, entry_type, source))
-        per_source[source] = len(entries) - before
+    curated_places = {
+        entry for entry, entry_type, source in entries if (entry_type, source) == ("LOC", CURATED_PLACES_SOURCE)
+    }
+    entries = {row for row in entries if not (row[1].startswith("PER") and row[0] in curated_places)}
     with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as out:
         out.writelines("\t".join(row) + "\n" for row in sorted(entries))
-    return per_source
+    per_source = Counter(source for _, _, source in entries)
+    return {source: per_source[source] for source in rows_by_source}
 
 
 def build_gazetteers(out_dir: Path) -> dict[str, int]:

@@ -77,6 +77,7 @@ class Resources:
         """Every gazetteer entry found in normalized `tokens`, as (start, end, type), end exclusive.
 
         Matches may overlap or nest ("عبد" and "عبد الله"); the tagger's features decide which counts.
+        Entries carry no clitics, so pass stems (`split_proclitic`) to find "بالقاهره" as "القاهره".
         """
         matches = []
         for start in range(len(tokens)):
