@@ -69,11 +69,14 @@ def worker(settings: Settings) -> int:
     wait_for_broker(settings)
     pipeline = load_pipeline(settings)
     app = create_app(settings)
-    agents.register(app, settings, pipeline)
+    agent = agents.register(app, settings, pipeline)
     log.info(
         "worker starting: group %s on %s, input %s", settings.app_id, settings.bootstrap_servers, settings.topic_raw
     )
-    faust.Worker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
+    try:
+        faust.Worker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
+    finally:
+        log.info("worker stopped after %s", agent.progress())
     return 0
 
 

@@ -113,3 +113,33 @@ def test_nothing_is_lost_when_the_worker_is_killed_mid_stream(
     dead_sources = {(v["source"]["partition"], v["source"]["offset"]) for v in values(letters)}
     assert len(dead_sources) == 10
     assert all(letter["error"]["message"] for letter in values(letters))
+
+
+def test_two_workers_share_the_partitions_as_one_group(
+    settings: Settings, environment: dict[str, str], worker: WorkerProcess, tmp_path: Path
+) -> None:
+    second = WorkerProcess(environment, tmp_path / "second.log")
+    try:
+        deadline = time.monotonic() + 60
+        while not all("Worker]: Ready" in process.log() for process in (worker, second)):
+            assert time.monotonic() < deadline, "both workers should join the group within a minute"
+            time.sleep(0.2)
+        seeds = [orjson.loads(line) for _, line in seed_lines()]
+        articles = [{**seeds[n % len(seeds)], "id": f"shared-{n:04d}"} for n in range(200)]
+        produce(settings, [(a["id"].encode(), orjson.dumps(a)) for a in articles])
+        enriched = read_until(
+            settings, settings.topic_enriched, lambda r: len({x.key for x in r}) >= len(articles), timeout=120
+        )
+    finally:
+        second.stop()
+    worker.stop()
+    assert {record.key.decode() for record in enriched} == {article["id"] for article in articles}
+    processed = [_records_in(process.log()) for process in (worker, second)]
+    assert all(count > 0 for count in processed), processed
+    assert sum(processed) >= len(articles)
+
+
+def _records_in(log: str) -> int:
+    """Records a worker processed, from its final log line ('worker stopped after N records in: ...')."""
+    line = next(line for line in reversed(log.splitlines()) if "worker stopped after" in line)
+    return int(line.split("worker stopped after ")[1].split(" records in")[0])
