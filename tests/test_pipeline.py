@@ -109,3 +109,11 @@ def test_a_failing_tagger_becomes_a_rejection_not_an_exception() -> None:
     assert outcome.kind == "enrichment_failed"
     assert outcome.message == "ValueError: model exploded"
     assert outcome.traceback and "model exploded" in outcome.traceback
+
+
+def test_dedupe_key_is_stable_for_the_same_content_and_changes_with_it(pipeline: Pipeline) -> None:
+    first = enrich(pipeline, body="خبر عاجل", title="عنوان").article["dedupe_key"]
+    again = enrich(pipeline, title="عنوان", body="خبر عاجل").article["dedupe_key"]
+    edited = enrich(pipeline, body="خبر عاجل جدا", title="عنوان").article["dedupe_key"]
+    assert first == again != edited
+    assert first.startswith("a-1:")

@@ -7,11 +7,14 @@ entities are built from token spans of the very text that is published.
 
 from __future__ import annotations
 
+import hashlib
 import time
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 import workers
 from workers.nlp.clean import clean_text
@@ -41,6 +44,12 @@ class FieldAnalysis:
     normalized: str
     token_count: int
     entities: list[dict[str, Any]]
+
+
+def dedupe_key(article: RawArticle) -> str:
+    """`<id>:<hash of the raw content>`: the same for a re-delivered article, new when its content changes."""
+    content = orjson.dumps(article.fields, option=orjson.OPT_SORT_KEYS)
+    return f"{article.id}:{hashlib.blake2b(content, digest_size=10).hexdigest()}"
 
 
 class Pipeline:
@@ -102,6 +111,7 @@ class Pipeline:
         record["normalized"] = {field: analysis.normalized for field, analysis in analyses.items()}
         record["tokens"] = {field: analysis.token_count for field, analysis in analyses.items()}
         record["entities"] = entities
+        record["dedupe_key"] = dedupe_key(article)
         record["enrichment"] = {
             **self._provenance,
             "duration_ms": round((time.perf_counter() - started) * 1000, 3),
