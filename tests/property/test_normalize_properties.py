@@ -2,7 +2,6 @@
 
 import re
 
-import pytest
 from hypothesis import example, given
 from khabar_strategies import THOROUGH, any_text
 
@@ -17,13 +16,6 @@ def test_leaves_no_diacritic_tatweel_or_alef_variant(text: str) -> None:
     assert not FOLDED_AWAY.search(normalize_arabic(text))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: normalize_arabic is not idempotent: NFKC runs before tatweel removal and the letter folds, "
-    "so a combining hamza/madda (U+0653-U+0655) they leave next to a letter composes on the next pass: "
-    "'\\u0649\\u0654' -> '\\u064a\\u0654' -> '\\u0626', '\\u0622\\u0653' -> '\\u0627\\u0653' -> '\\u0627', "
-    "'\\u0627\\u0640\\u0654' -> '\\u0627\\u0654' -> '\\u0627'",
-)
 @THOROUGH
 @given(any_text)
 @example("\u0649\u0654")

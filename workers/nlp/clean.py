@@ -47,8 +47,12 @@ def normalize_whitespace(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Markup, HTML entities, invisible marks and CR out; what remains is published as is."""
-    text = strip_markup(text)
-    text = html.unescape(text) if "&" in text else text
-    text = remove_invisible(text)
+    """Markup, HTML entities, invisible marks and CR out; what remains is published as is.
+
+    Escaped markup is article text: «&lt;p&gt;» is decoded once and published as «<p>». Cleaning
+    the published text again would strip it, so the pipeline cleans each raw field exactly once.
+    """
+    text = strip_markup(remove_invisible(text))
+    if "&" in text:
+        text = remove_invisible(html.unescape(text))
     return normalize_whitespace(text)

@@ -2,11 +2,15 @@
 
 The order matters: Unicode compatibility normalization first (presentation forms become plain
 letters and marks), then dediacritization (which also drops the dagger alef U+0670), then tatweel,
-then the letter-variant folds (alef forms, alef maksura, teh marbuta).
+then the letter-variant folds (alef forms, alef maksura, teh marbuta). A combining madda or hamza
+(U+0653-U+0655) that a fold or the tatweel removal leaves beside a letter composes with it under
+NFKC, so text that still holds one goes round again until nothing changes: the result is a fixed
+point («ى» + hamza above and «ئ» normalize alike).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -19,6 +23,7 @@ from camel_tools.utils.normalize import (
 )
 
 TATWEEL = "\u0640"
+_COMBINING_MADDA_HAMZA = re.compile("[\u0653-\u0655]")
 
 
 def remove_tatweel(text: str) -> str:
@@ -28,6 +33,16 @@ def remove_tatweel(text: str) -> str:
 
 def normalize_arabic(text: str) -> str:
     """Fold Arabic text to its search form: NFKC, no diacritics, no tatweel, plain alef, ya, ha."""
+    normalized = _normalize_arabic_once(text)
+    while _COMBINING_MADDA_HAMZA.search(normalized):
+        again = _normalize_arabic_once(normalized)
+        if again == normalized:
+            break
+        normalized = again
+    return normalized
+
+
+def _normalize_arabic_once(text: str) -> str:
     text = normalize_unicode(text)
     text = dediac_ar(text)
     text = remove_tatweel(text)
