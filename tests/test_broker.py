@@ -22,3 +22,38 @@ def test_a_taken_port_is_refused_before_tansu_can_panic() -> None:
         port = taken.getsockname()[1]
         with pytest.raises(BrokerError, match=f"port {port} .* already in use"):
             EmbeddedBroker(port=port).start()
+
+
+def test_the_broker_dies_with_its_parent_process() -> None:
+    """Even a SIGKILLed parent leaves no orphan broker holding the port (regression: orphaned Tansu)."""
+    import subprocess
+    import sys
+    import time
+
+    port = free_port()
+    parent = subprocess.Popen([sys.executable, "-m", "workers", "broker", "--port", str(port)])
+    deadline = time.monotonic() + 10
+    while not port_is_open("127.0.0.1", port):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    parent.kill()
+    parent.wait()
+    while port_is_open("127.0.0.1", port):
+        assert time.monotonic() < deadline + 5, "the broker outlived its parent"
+        time.sleep(0.05)
+
+
+def test_sigterm_stops_the_broker_command() -> None:
+    import subprocess
+    import sys
+    import time
+
+    port = free_port()
+    command = subprocess.Popen([sys.executable, "-m", "workers", "broker", "--port", str(port)])
+    deadline = time.monotonic() + 10
+    while not port_is_open("127.0.0.1", port):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    command.terminate()
+    assert command.wait(timeout=10) in (0, 130)
+    assert not port_is_open("127.0.0.1", port)

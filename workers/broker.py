@@ -7,10 +7,12 @@ empties every topic: for durability, point KAFKA_BOOTSTRAP_SERVERS at a real Kaf
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import signal
 import socket
 import subprocess
+import sys
 import time
 from types import TracebackType
 
@@ -31,6 +33,13 @@ def port_is_open(host: str, port: int, timeout: float = 0.2) -> bool:
             return True
     except OSError:
         return False
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: ask Linux to SIGTERM the broker when its parent dies, even by SIGKILL."""
+    if sys.platform == "linux":
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def free_port(host: str = DEFAULT_HOST) -> int:
@@ -82,7 +91,7 @@ class EmbeddedBroker:
                 "Use it (KAFKA_BOOTSTRAP_SERVERS) or pick another port (--port)."
             )
         output = subprocess.DEVNULL if self._quiet else None
-        self._process = subprocess.Popen(self.command(), stdout=output, stderr=output)
+        self._process = subprocess.Popen(self.command(), stdout=output, stderr=output, preexec_fn=_die_with_parent)
         deadline = time.monotonic() + timeout
         while not port_is_open(self.host, self.port, timeout=0.05):
             if self._process.poll() is not None:

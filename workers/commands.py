@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import sys
 import time
 from collections import Counter
@@ -36,12 +37,17 @@ def load_pipeline(settings: Settings) -> Pipeline:
 
 
 def broker(host: str, port: int) -> int:
+    signal.signal(signal.SIGTERM, _interrupt)  # stop the broker child on SIGTERM as on Ctrl-C
     with EmbeddedBroker(port=port, host=host, quiet=False) as embedded:
         print(
             f"embedded broker listening on {embedded.bootstrap_servers} (memory storage); Ctrl-C stops it",
             file=sys.stderr,
         )
         return embedded.wait()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def wait_for_broker(settings: Settings, timeout: float = 60.0) -> None:
