@@ -1,0 +1,237 @@
+"""`khabar bench`: how fast Khabar enriches, offline on one core and through a broker.
+
+Three parts, each runnable alone (`--part`):
+- offline: the full enrichment (`routing.route` on raw JSON bytes) against a floor measured in
+  the same run on the same articles (orjson decode, camel-tools normalization and tokenization,
+  orjson encode), single process and thread; full/floor is the headline.
+- stream: one `khabar worker` process draining a pre-filled topic, beside a pass-through worker
+  (same Faust settings and batching, no enrichment); then latency at half the enrich rate.
+- scale: one worker against two in one consumer group, draining the same backlog.
+
+The articles are news-sized (20 ANERcorp sentences, about 600 tokens). The results come as a table
+and, with `--json`, as a JSON file that also records date, machine, load average and versions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from workers.bench import system
+from workers.bench.articles import build_articles, default_corpus, distinct_articles, encode_all, load_sentences
+from workers.errors import KhabarError
+from workers.nlp.entities.conll import Sentence
+from workers.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PARTS = ("offline", "stream", "scale")
+#: (normal, --quick) defaults of the size options.
+SIZES: dict[str, tuple[float, float]] = {
+    "articles": (100, 20),
+    "warmup": (10, 3),
+    "repetitions": (5, 3),
+    "stream_articles": (1000, 200),
+    "latency_seconds": (30, 10),
+}
+#: Thread pools of numeric libraries (py3langid uses numpy): one thread, so one process is one core.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+EPILOG = """\
+The machine may be shared: every part records the load average before it ran, and rates per CPU
+second of the measured process are shown beside wall-clock rates (they suffer less from other
+processes). Throughput through the broker is timed by the output records' own timestamps, between
+the record at 10%% and the last, so worker start-up is left out (it is shown as start→last output).
+Faust's consumer waits up to 1.5 s for data on a quiet partition (fetch_max_wait_ms), which shows in
+the latency at low rates.
+
+examples:
+  khabar bench --quick                       # smoke run, about two minutes
+  khabar bench --json bench.json             # the full run, results also as JSON
+  khabar bench --part offline --articles 190
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="khabar bench",
+        description=__doc__,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--part", action="append", choices=PARTS, help="run only this part (repeatable; default: all three)"
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run (explicit sizes still win)")
+    parser.add_argument("--articles", type=int, help="offline: timed articles per pass (default 100, quick 20)")
+    parser.add_argument("--warmup", type=int, help="offline: warm-up articles, not timed (default 10, quick 3)")
+    parser.add_argument(
+        "--repetitions", type=int, help="offline: timed passes, the median is kept (default 5, quick 3)"
+    )
+    parser.add_argument(
+        "--stream-articles", type=int, help="stream and scale: pre-filled articles per run (default 1000, quick 200)"
+    )
+    parser.add_argument(
+        "--latency-seconds", type=float, help="stream: how long the paced producer runs (default 30, quick 10)"
+    )
+    parser.add_argument(
+        "--latency-rate", type=float, help="stream: articles/s of the paced producer (default: half the enrich rate)"
+    )
+    parser.add_argument(
+        "--bootstrap-servers", help="use this broker instead of starting the embedded one (default: embedded Tansu)"
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        help="CoNLL file whose sentences make the articles (default: ANERcorp train, ../shared)",
+    )
+    parser.add_argument("--timeout", type=float, default=600.0, help="give up a run after S seconds (default 600)")
+    parser.add_argument("--work-dir", type=Path, help="keep worker logs here (default: a temporary directory)")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON to this path")
+    return parser
+
+
+def size(arguments: argparse.Namespace, name: str) -> float:
+    given = getattr(arguments, name)
+    return float(given) if given is not None else SIZES[name][1 if arguments.quick else 0]
+
+
+def as_records(articles: Sequence[dict[str, Any]]) -> list[tuple[bytes, bytes]]:
+    return [(article["id"].encode(), payload) for article, payload in zip(articles, encode_all(articles), strict=True)]
+
+
+@contextmanager
+def broker_settings(bootstrap_servers: str | None) -> Iterator[Settings]:
+    """Settings for the given broker, or for an embedded one started for the run (short group timeouts)."""
+    if bootstrap_servers:
+        yield Settings.from_env(bootstrap_servers=bootstrap_servers)
+        return
+    from workers.broker import EmbeddedBroker, free_port
+    from workers.demo import embedded_settings
+
+    with EmbeddedBroker(port=free_port()) as broker:
+        yield embedded_settings(Settings.from_env(), broker.bootstrap_servers)
+
+
+@contextmanager
+def work_dir(path: Path | None) -> Iterator[Path]:
+    if path is not None:
+        path.mkdir(parents=True, exist_ok=True)
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="khabar-bench-") as scratch:
+        yield Path(scratch)
+
+
+def run_offline_part(arguments: argparse.Namespace, sentences: Sequence[Sentence], pipeline: Any) -> dict[str, Any]:
+    from workers.bench.offline import run_offline
+
+    warmup = int(size(arguments, "warmup"))
+    articles = build_articles(sentences, warmup + int(size(arguments, "articles")))
+    payloads = encode_all(articles)
+    return run_offline(pipeline, payloads[:warmup], payloads[warmup:], int(size(arguments, "repetitions")))
+
+
+def run_broker_parts(
+    arguments: argparse.Namespace, parts: Sequence[str], sentences: Sequence[Sentence], results: dict[str, Any]
+) -> None:
+    from workers.bench.scale import run_scale
+    from workers.bench.stream import run_stream
+
+    records = as_records(build_articles(sentences, int(size(arguments, "stream_articles"))))
+
+    def make_records(count: int) -> list[tuple[bytes, bytes]]:
+        return as_records(build_articles(sentences, count))
+
+    with broker_settings(arguments.bootstrap_servers) as settings, work_dir(arguments.work_dir) as scratch:
+        if "stream" in parts:
+            results["stream"] = {
+                "load_average_before": system.load_average(),
+                **run_stream(
+                    settings,
+                    records,
+                    size(arguments, "latency_seconds"),
+                    arguments.latency_rate,
+                    make_records,
+                    scratch,
+                    arguments.timeout,
+                ),
+            }
+        if "scale" in parts:
+            results["scale"] = {
+                "load_average_before": system.load_average(),
+                **run_scale(settings, records, scratch, arguments.timeout, results.get("stream", {}).get("enrich")),
+            }
+
+
+def run(arguments: argparse.Namespace) -> dict[str, Any]:
+    """Every requested part, with the facts needed to read the numbers."""
+    from workers.nlp.entities.backends import load_tagger
+    from workers.pipeline import Pipeline
+
+    parts = arguments.part or list(PARTS)
+    settings = Settings.from_env()
+    tagger = load_tagger(settings.tagger, Path(settings.tagger_model) if settings.tagger_model else None)
+    sentences = load_sentences(arguments.corpus)
+    results: dict[str, Any] = {
+        "date": system.now(),
+        "machine": system.machine(),
+        "versions": system.package_versions(),
+        "tagger": {"name": tagger.name, "version": tagger.version},
+        "options": {name: size(arguments, name) for name in SIZES} | {"parts": parts},
+        "corpus": {
+            "path": str(arguments.corpus or default_corpus()),
+            "sentences": len(sentences),
+            "distinct_articles": distinct_articles(sentences),
+        },
+        "load_average": {"before": system.load_average()},
+    }
+    started = time.monotonic()
+    if "offline" in parts:
+        results["offline"] = {
+            "load_average_before": system.load_average(),
+            **run_offline_part(arguments, sentences, Pipeline.load(tagger)),
+        }
+    if "stream" in parts or "scale" in parts:
+        run_broker_parts(arguments, parts, sentences, results)
+    results["load_average"]["after"] = system.load_average()
+    results["seconds"] = time.monotonic() - started
+    return results
+
+
+def single_threaded_libraries() -> None:
+    """Ask numeric libraries for one thread; this only works before numpy is imported."""
+    for variable in THREAD_VARIABLES:
+        os.environ.setdefault(variable, "1")
+    if "numpy" in sys.modules:
+        log.warning("numpy was imported before the benchmark could limit its threads")
+
+
+def main(argv: Sequence[str] | None = None, output: Callable[[str], None] = print) -> int:
+    arguments = build_parser().parse_args(argv)
+    if not logging.getLogger().handlers:
+        from workers.cli import configure_logging
+
+        configure_logging("info")
+    single_threaded_libraries()
+    try:
+        results = run(arguments)
+    except KhabarError as error:
+        print(f"khabar bench: error: {error}", file=sys.stderr)
+        return 2
+    from workers.bench.report import render
+
+    output(render(results))
+    if arguments.json:
+        arguments.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        output(f"\nresults written to {arguments.json}")
+    return 0

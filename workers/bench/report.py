@@ -1,0 +1,83 @@
+"""The benchmark's results as a table for people (the JSON file is the complete record)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _load(values: list[float]) -> str:
+    return " / ".join(f"{value:.2f}" for value in values)
+
+
+def _latency(summary: dict[str, float]) -> str:
+    return " / ".join(f"{summary[key]:.0f}" for key in ("p50", "p95", "p99", "max")) + " ms"
+
+
+def _per_cpu(value: float | None) -> str:
+    return f"{value:.1f}/CPU-s" if value is not None else "n/a"
+
+
+def render_offline(offline: dict[str, Any]) -> list[str]:
+    full, floor = offline["full"], offline["floor"]
+    lines = [
+        f"offline, one core: {offline['articles']} articles of {offline['tokens_per_article']:.0f} tokens, "
+        f"median of {offline['repetitions']} passes (load {_load(offline['load_average_before'])})",
+    ]
+    for name, part in (("full enrichment", full), ("floor", floor)):
+        lines.append(
+            f"  {name:<18} {part['articles_per_second']:8.1f} articles/s {part['tokens_per_second']:10.0f} tokens/s "
+            f"{part['ms_per_article']:8.2f} ms/article  {_per_cpu(part['articles_per_cpu_second'])}"
+        )
+    lines.append(
+        f"  {'full / floor':<18} {offline['ratio_full_to_floor']:8.1f}× wall   "
+        f"{offline['ratio_full_to_floor_cpu']:.1f}× CPU   "
+        f"(full, first pass on unseen articles: {offline['full_first_pass_articles_per_second']:.1f} articles/s)"
+    )
+    return lines
+
+
+def _drain_line(name: str, run: dict[str, Any]) -> str:
+    return (
+        f"  {name:<18} {run['records_per_second']:8.1f} articles/s  {_per_cpu(run['records_per_worker_cpu_second'])}  "
+        f"peak RSS {' + '.join(f'{rss:.0f}' for rss in run['peak_rss_mib'])} MiB  "
+        f"start→last output {run['seconds_from_start_to_last_output']:.1f}s"
+    )
+
+
+def render_stream(stream: dict[str, Any]) -> list[str]:
+    enrich, latency = stream["enrich"], stream["latency"]
+    return [
+        f"stream, one worker, {enrich['records']} pre-filled articles (load {_load(stream['load_average_before'])})",
+        _drain_line("enrich worker", enrich),
+        _drain_line("pass-through", stream["pass_through"]),
+        f"  {'enrich / pass':<18} {stream['enrich_share_of_pass_through']:8.3f}",
+        f"  latency at {latency['rate_per_second']:.1f} articles/s for {latency['seconds']:.0f}s "
+        f"({latency['records']} articles), p50 / p95 / p99 / max:",
+        f"    produce → read by a consumer   {_latency(latency['produce_to_consumer_ms'])}",
+        f"    produce → enriched record      {_latency(latency['produce_to_enriched_record_ms'])}",
+    ]
+
+
+def render_scale(scale: dict[str, Any]) -> list[str]:
+    single, double = scale["runs"]
+    shares = " + ".join(str(count) for count in double["records_per_worker"])
+    return [
+        f"scale, one consumer group, pre-filled topic (load {_load(scale['load_average_before'])})",
+        _drain_line("1 worker", single) + ("  (the stream run)" if scale["one_worker_run"] != "own" else ""),
+        _drain_line("2 workers", double) + f"  records {shares}",
+        f"  {'2 / 1':<18} {scale['speedup']:8.2f}×",
+    ]
+
+
+def render(results: dict[str, Any]) -> str:
+    machine = results["machine"]
+    lines = [
+        f"Khabar benchmark {results['date']} · {machine['cpu_model']} · {machine['nproc']} CPUs · "
+        f"tagger {results['tagger']['name']} {results['tagger']['version']}",
+        f"load average (1/5/15 min) before {_load(results['load_average']['before'])}, "
+        f"after {_load(results['load_average']['after'])}",
+    ]
+    for part, render_part in (("offline", render_offline), ("stream", render_stream), ("scale", render_scale)):
+        if part in results:
+            lines += ["", *render_part(results[part])]
+    return "\n".join(lines)
