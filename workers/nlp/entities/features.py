@@ -8,9 +8,11 @@ extraction cheap enough for thousands of sentences per second.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from workers.nlp.entities.normal_form import ARTICLE, proclitic_split
 from workers.nlp.normalize import normalize_arabic_word
@@ -19,12 +21,11 @@ if TYPE_CHECKING:
     from workers.nlp.entities.resources import Resources
 
 Features = list[str]
-# Extra per-word features from lexical resources (clusters, gazetteers), given a normalized word.
-LexicalFeatures = Callable[[str], Features]
+
+logger = logging.getLogger(__name__)
 
 MAX_WORD_CHARS = 32
 CACHE_LIMIT = 200_000
-WINDOW = 2
 
 _ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
@@ -59,21 +60,30 @@ def word_shape(token: str) -> str:
     return "arabic" if has_arabic else "other"
 
 
+class _WordEntry(NamedTuple):
+    """What one word type contributes: its own features, those it lends to the positions at
+    offsets -2, -1, +1, +2 from it."""
+
+    own: Features
+    to_after_next: Features
+    to_next: Features
+    to_previous: Features
+    to_before_previous: Features
+
+
 class FeatureExtractor:
     """Turns a token sequence into one feature list per token, with a per-word-type cache."""
 
-    def __init__(self, lexical: LexicalFeatures | None = None) -> None:
+    def __init__(self, lexical: ResourceFeatures | None = None) -> None:
         self._lexical = lexical
-        # word -> (own features, features it lends to positions at offsets -2, -1, +1, +2)
-        self._cache: dict[str, tuple[Features, ...]] = {}
+        self._cache: dict[str, _WordEntry] = {}
 
-    def word_features(self, token: str) -> Features:
-        """Features of one word on its own."""
-        word = normalize_arabic_word(token[: MAX_WORD_CHARS * 4])[:MAX_WORD_CHARS]
+    def word_features(self, word: str) -> Features:
+        """Features of one normalized word on its own."""
         clitics, rest = proclitic_split(word)
         has_article = rest.startswith(ARTICLE) and len(rest) > len(ARTICLE) + 2
         stem = rest[len(ARTICLE) :] if has_article else rest
-        features = [
+        return [
             "w=" + word,
             "stem=" + stem,
             "pre=" + clitics + ("+al" if has_article else ""),
@@ -87,19 +97,23 @@ class FeatureExtractor:
             "stem.s2=" + stem[-2:],
             "stem.p2=" + stem[:2],
         ]
-        if self._lexical is not None:
-            features.extend(self._lexical(word))
-        return features
 
-    def _cached(self, token: str) -> tuple[Features, ...]:
+    def _entry(self, token: str) -> _WordEntry:
         entry = self._cache.get(token)
         if entry is None:
-            own = self.word_features(token)
+            word = normalize_arabic_word(token[: MAX_WORD_CHARS * 4])[:MAX_WORD_CHARS]
+            own = self.word_features(word)
+            if self._lexical is not None:
+                own += self._lexical.word_features(word)
             context = [feature for feature in own if not feature.startswith(("p", "s1", "s3", "len"))]
-            near = [f"{offset}:{feature}" for offset in ("-1", "+1") for feature in context]
-            far = [f"{offset}:{feature}" for offset in ("-2", "+2") for feature in context[:3]]
-            half_near, half_far = len(near) // 2, len(far) // 2
-            entry = (own, far[:half_far], near[:half_near], near[half_near:], far[half_far:])
+            far = context[:3]
+            entry = _WordEntry(
+                own,
+                ["-2:" + feature for feature in far],
+                ["-1:" + feature for feature in context],
+                ["+1:" + feature for feature in context],
+                ["+2:" + feature for feature in far],
+            )
             if len(self._cache) >= CACHE_LIMIT:
                 self._cache.clear()
             self._cache[token] = entry
@@ -107,26 +121,26 @@ class FeatureExtractor:
 
     def sentence_features(self, tokens: Sequence[str]) -> list[Features]:
         """Features for every position: own features, neighbours' features, word bigrams."""
-        entries = [self._cached(token) for token in tokens]
-        words = [entry[0][0][2:] for entry in entries]
+        entries = [self._entry(token) for token in tokens]
+        words = [entry.own[0][2:] for entry in entries]
         last = len(tokens) - 1
         sequence: list[Features] = []
         for index, entry in enumerate(entries):
-            features = ["bias", *entry[0]]
+            features = ["bias", *entry.own]
             if index >= 2:
-                features += entries[index - 2][1]
+                features += entries[index - 2].to_after_next
             if index >= 1:
-                features += entries[index - 1][2]
+                features += entries[index - 1].to_next
                 features.append("bi-1=" + words[index - 1] + "|" + words[index])
             else:
                 features.append("BOS")
             if index < last:
-                features += entries[index + 1][3]
+                features += entries[index + 1].to_previous
                 features.append("bi+1=" + words[index] + "|" + words[index + 1])
             else:
                 features.append("EOS")
             if index < last - 1:
-                features += entries[index + 2][4]
+                features += entries[index + 2].to_before_previous
             sequence.append(features)
         return sequence
 
@@ -137,16 +151,17 @@ def frequency_bucket(count: int) -> str:
 
 
 class ResourceFeatures:
-    """Per-word features from the lexical resources: word clusters, gazetteer types, frequency.
+    """Features from the lexical resources: word clusters, gazetteer types, corpus frequency.
 
-    Clusters and gazetteer types are looked up for the word and for its clitic-free stem
-    («لوزاره» -> «وزاره»), so that news spellings with a proclitic share the stem's evidence.
+    Lookups use the word's stem, its clitic-free form by corpus evidence («لوزاره» -> «وزاره»),
+    so that news spellings with a proclitic share the stem's clusters and gazetteer entries.
+    (Marking multi-word gazetteer matches such as full names was tried and did not help on dev.)
     """
 
     def __init__(self, resources: Resources) -> None:
         self._resources = resources
 
-    def __call__(self, word: str) -> Features:
+    def word_features(self, word: str) -> Features:
         resources = self._resources
         _, stem = resources.split_proclitic(word)
         features = [f"c={cluster}" for cluster in resources.clusters.get(stem, ())]
@@ -155,10 +170,34 @@ class ResourceFeatures:
         return features
 
 
-def make_extractor(config: Mapping[str, Any]) -> FeatureExtractor:
-    """The extractor a model was trained with, from the `features` entry of its metadata."""
-    if config.get("resources"):
-        from workers.nlp.entities.resources import load_resources
+def resources_fingerprint() -> str:
+    """sha256 over the shipped resource files, stored with a model to detect a rebuilt resource set."""
+    from workers.nlp.entities import resources
 
-        return FeatureExtractor(ResourceFeatures(load_resources()))
-    return FeatureExtractor()
+    digest = hashlib.sha256()
+    for name in (resources.CLUSTERS_FILE, resources.GAZETTEER_FILE, resources.WORD_COUNTS_FILE):
+        digest.update((resources.DEFAULT_DATA_DIR / name).read_bytes())
+    return digest.hexdigest()
+
+
+def feature_config(use_resources: bool) -> dict[str, Any]:
+    """The `features` entry of a model's metadata: which features, and which resources they came from."""
+    if not use_resources:
+        return {"resources": False}
+    return {"resources": True, "resources_sha256": resources_fingerprint()}
+
+
+def make_extractor(config: Mapping[str, Any]) -> FeatureExtractor:
+    """The extractor a model was trained with, from the `features` entry of its metadata.
+
+    A model trained on other resource files than the shipped ones still loads, since its features
+    are only partly affected, but with a warning: it should be retrained.
+    """
+    if not config.get("resources"):
+        return FeatureExtractor()
+    from workers.nlp.entities.resources import load_resources
+
+    expected = config.get("resources_sha256")
+    if expected is not None and expected != resources_fingerprint():
+        logger.warning("the entity resources changed since the CRF model was trained: retrain it")
+    return FeatureExtractor(ResourceFeatures(load_resources()))

@@ -3,7 +3,7 @@
 News text writes «لوزارة الداخلية» and «والعراق»; the entity is «وزارة الداخلية» and «العراق». The
 letters و ف ب ل ك are also ordinary first letters («بغداد», «وليد», «كركوك»), so a prefix is only
 stripped when the rest is clearly a word of its own: it begins with the article, or the stripped
-form is much more frequent than the whole form in a word-count table.
+form is much more frequent than the whole form in a word-count table of a large corpus.
 """
 
 from __future__ import annotations
@@ -43,36 +43,40 @@ def proclitic_split(word: str) -> tuple[str, str]:
     return clitics, rest
 
 
-def _is_real_split(word: str, rest: str, counts: Mapping[str, int] | None) -> bool:
-    """Whether `word` is a proclitic followed by `rest`, judged by spelling and word counts.
+def _article_split(word: str, counts: Mapping[str, int] | None) -> str | None:
+    """The article-initial rest of `word` after its proclitics, when that split is real.
 
-    A rest that starts with the article is evidence on its own; with counts, it must also be at
-    least as frequent as the whole word («والده» is a word, «الده» is not). A rest without the
-    article must be FREQUENCY_RATIO times as frequent as the whole word («وزاره» against
-    «لوزاره»), which keeps names like «بغداد», «كركوك» and «وليد» whole.
+    The article is evidence on its own («بالعراق», «للوزاره»); with counts, the rest must also be
+    at least as frequent as the whole word («والده» is a word, «الده» is not).
     """
-    has_article = rest.startswith(ARTICLE) and len(rest) - len(ARTICLE) >= MIN_STEM_LETTERS
-    if counts is None:
-        return has_article
-    whole, stripped = counts.get(word, 0), counts.get(rest, 0)
-    if has_article:
-        return stripped >= whole
-    return stripped >= FREQUENCY_RATIO * max(whole, 1)
+    clitics, rest = proclitic_split(word)
+    if not clitics or not rest.startswith(ARTICLE) or len(rest) - len(ARTICLE) < MIN_STEM_LETTERS:
+        return None
+    if counts is not None and counts.get(rest, 0) < counts.get(word, 0):
+        return None
+    return rest
 
 
 def strip_proclitic(word: str, counts: Mapping[str, int] | None = None) -> str:
-    """Remove a leading proclitic from a normalized word when it really is one.
+    """Remove leading proclitics from a normalized word when they really are proclitics.
 
-    The longest split is tried first, then the conjunction alone («وبغداد» -> «بغداد»).
+    Before the article, see `_article_split`. Otherwise one letter is taken off at a time, and only
+    when `counts` shows the rest FREQUENCY_RATIO times as often as the whole word («وزاره» against
+    «لوزاره»); a conjunction may be followed by a preposition («ولبنان» -> «لبنان» -> «لبنان»,
+    since «بنان» is rare). This keeps names like «بغداد», «كركوك» and «وليد» whole, and a rest that
+    starts with «ال» but is not article + stem («والي» -> «الي» is another word) is never taken.
     """
-    clitics, rest = proclitic_split(word)
-    candidates = [rest] if clitics else []
-    if len(clitics) > 1:
-        candidates.append(word[1:])
-    for candidate in candidates:
-        if _is_real_split(word, candidate, counts):
-            return candidate
-    return word
+    article_rest = _article_split(word, counts)
+    if article_rest is not None:
+        return article_rest
+    first, rest = word[:1], word[1:]
+    if counts is None or first not in CONJUNCTIONS + PREPOSITIONS:
+        return word
+    if len(rest) <= MIN_STEM_LETTERS or rest.startswith(ARTICLE):
+        return word
+    if counts.get(rest, 0) < FREQUENCY_RATIO * max(counts.get(word, 0), 1):
+        return word
+    return strip_proclitic(rest, counts) if first in CONJUNCTIONS else rest
 
 
 @cache

@@ -25,7 +25,7 @@ import pycrfsuite
 
 from workers.nlp.entities.conll import CorpusFormat, Sentence, read_anercorp, read_corpus
 from workers.nlp.entities.evaluate import EvaluationReport, evaluate, format_report
-from workers.nlp.entities.features import FeatureExtractor, make_extractor
+from workers.nlp.entities.features import FeatureExtractor, feature_config, make_extractor
 from workers.nlp.entities.tagger import (
     DEFAULT_MODEL_DIR,
     METADATA_FILE,
@@ -93,14 +93,14 @@ def train_crf(sentences: Sequence[Sentence], extractor: FeatureExtractor, params
 
 
 def dev_score(
-    train: Sequence[Sentence], dev: Sequence[Sentence], feature_config: dict[str, Any], params: CrfParams
+    train: Sequence[Sentence], dev: Sequence[Sentence], features: dict[str, Any], params: CrfParams
 ) -> EvaluationReport:
     """Train on `train` in a scratch directory and evaluate on `dev`."""
     with tempfile.TemporaryDirectory() as scratch:
         model_dir = Path(scratch)
-        train_crf(train, make_extractor(feature_config), params, model_dir / MODEL_FILE)
+        train_crf(train, make_extractor(features), params, model_dir / MODEL_FILE)
         write_checksum(model_dir)
-        (model_dir / METADATA_FILE).write_text(json.dumps({"features": feature_config}), encoding="utf-8")
+        (model_dir / METADATA_FILE).write_text(json.dumps({"features": features}), encoding="utf-8")
         return evaluate(CrfTagger.load(model_dir), dev)
 
 
@@ -154,13 +154,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     args = build_parser().parse_args(argv)
     params = CrfParams(args.c1, args.c2, args.max_iterations)
-    feature_config: dict[str, Any] = {"resources": args.resources}
+    features = feature_config(args.resources)
     train_path = args.train or default_train_path()
     train, dev = split_dev(read_anercorp(train_path), args.dev_fraction, args.seed, args.dev_block)
     extra = [sentence for fmt, path in args.extra for sentence in read_corpus(path, fmt)]
     print(f"train {len(train)} + extra {len(extra)} sentences, dev {len(dev)} sentences")
 
-    report = dev_score([*train, *extra], dev, feature_config, params)
+    report = dev_score([*train, *extra], dev, features, params)
     print("dev scores:")
     print(format_report(report))
     if args.dev_only:
@@ -168,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
 
     final = [*train, *extra] if args.no_refit else [*train, *dev, *extra]
     args.out.mkdir(parents=True, exist_ok=True)
-    train_crf(final, make_extractor(feature_config), params, args.out / MODEL_FILE)
+    train_crf(final, make_extractor(features), params, args.out / MODEL_FILE)
     digest = write_checksum(args.out)
     metadata = {
         "trained": datetime.now(UTC).strftime("%Y-%m-%d"),
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             "sentences": len(final),
         },
         "params": asdict(params),
-        "features": feature_config,
+        "features": features,
         "dev_scores": report_dict(report),
     }
     (args.out / METADATA_FILE).write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", "utf-8")
