@@ -109,8 +109,12 @@ class EmbeddedBroker:
             return 0
         return self._process.wait()
 
-    def stop(self, timeout: float = 5.0) -> None:
-        """Stop the broker: SIGTERM, then SIGKILL if it does not exit in time."""
+    def stop(self, timeout: float = 2.0) -> None:
+        """Stop the broker: SIGTERM, then SIGKILL if it does not exit in time.
+
+        Tansu drains open client connections on SIGTERM, which can take seconds while a worker is
+        connected; in memory storage nothing is lost by not waiting longer.
+        """
         if self._process is None or self._process.poll() is not None:
             return
         self._process.send_signal(signal.SIGTERM)
