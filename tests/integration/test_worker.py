@@ -169,3 +169,32 @@ def test_sigterm_finishes_in_flight_work_and_commits(
     print(f"SIGTERM: stopped in {stop_seconds:.1f}s, {len(ids)} of {len(articles)} enriched, {duplicates} duplicates")
     assert set(ids) == {article["id"] for article in articles}
     assert duplicates <= settings.batch_size
+
+
+def test_a_worker_joining_and_leaving_while_producing_loses_nothing(
+    settings: Settings, environment: dict[str, str], worker: WorkerProcess, tmp_path: Path
+) -> None:
+    """Two rebalances (a second worker joins, then leaves) while articles keep arriving."""
+    seeds = [orjson.loads(line) for _, line in seed_lines()]
+    articles = [{**seeds[n % len(seeds)], "id": f"rebalance-{n:04d}"} for n in range(400)]
+    lines = [(a["id"].encode(), orjson.dumps(a)) for a in articles]
+    produce(settings, lines[:100])
+    read_until(settings, settings.topic_enriched, lambda r: len(r) >= 20, timeout=120)
+    second = WorkerProcess(environment, tmp_path / "second.log")
+    try:
+        for start in range(100, 300, 50):
+            produce(settings, lines[start : start + 50])
+            time.sleep(1)
+    finally:
+        second.stop()
+    produce(settings, lines[300:])
+    enriched = read_until(
+        settings, settings.topic_enriched, lambda r: len({x.key for x in r}) >= len(articles), timeout=180
+    )
+    ids = Counter(record.key.decode() for record in enriched)
+    duplicates = sum(count - 1 for count in ids.values())
+    print(
+        f"join and leave while producing: {len(ids)} of {len(articles)} enriched, {duplicates} duplicates, "
+        f"{_records_in(second.log())} handled by the worker that came and went"
+    )
+    assert set(ids) == {article["id"] for article in articles}
