@@ -133,8 +133,23 @@ def test_shipped_gazetteer_knows_common_names(shipped: Resources, entry: str, en
 
 def test_shipped_counts_tell_clitic_from_stem(shipped: Resources) -> None:
     assert shipped.word_count("وزاره") > 10 * shipped.word_count("لوزاره")
-    assert shipped.split_proclitic("لوزاره") == ("ل", "وزاره")
-    assert shipped.split_proclitic("وزاره") == ("", "وزاره")
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("لوزاره", ("ل", "وزاره")),
+        ("وزاره", ("", "وزاره")),
+        ("بمصر", ("ب", "مصر")),
+        ("والقاهره", ("و", "القاهره")),
+        ("للرئيس", ("لل", "الرئيس")),
+        ("كمال", ("", "كمال")),  # a name, not ك + مال "money"
+        ("وليد", ("", "وليد")),  # a name, not ول + يد "hand"
+        ("فيصل", ("", "فيصل")),  # a name, not ف + يصل "arrives"
+    ],
+)
+def test_shipped_split_proclitic(shipped: Resources, word: str, expected: tuple[str, str]) -> None:
+    assert shipped.split_proclitic(word) == expected
 
 
 def test_shipped_clusters_have_three_granularities(shipped: Resources) -> None:

@@ -35,9 +35,10 @@ MANIFEST_FILE = "manifest.json"
 # alef is dropped in writing, so its stem gets the alef back.
 PROCLITICS = ("ولل", "فلل", "لل", "وب", "وك", "ول", "فب", "فك", "فل", "و", "ف", "ب", "ك", "ل")
 ARTICLE_AFTER_LAM = {"ولل": "ال", "فلل": "ال", "لل": "ال"}
-# A stem must be at least this frequent, and more frequent than the whole word, to be split off.
+# A stem must be at least this frequent, and this many times as frequent as the whole word.
 MIN_STEM_COUNT = 10
-MIN_STEM_LENGTH = 2
+STEM_TO_WHOLE_RATIO = 2
+MIN_STEM_LENGTH = 3
 
 
 @dataclass(frozen=True)
@@ -56,16 +57,20 @@ class Resources:
     def split_proclitic(self, word: str) -> tuple[str, str]:
         """Split a leading و/ف/ب/ك/ل (or two of them) off `word` when the corpus says it is a clitic.
 
-        The split is taken when the stem is a frequent word on its own and more frequent than the
-        whole: "لوزاره" → ("ل", "وزاره"), while "وزاره" stays ("", "وزاره").
+        The split is taken when the stem has at least three letters, is a frequent word on its own
+        and at least twice as frequent as the whole: "لوزاره" → ("ل", "وزاره"), while "وزاره" stays
+        ("", "وزاره"). A word that is itself a gazetteer entry is never split: counts alone would
+        read "كمال" as ك + "مال" and "وليد" as ول + "يد".
         """
+        if word in self.gazetteer:
+            return "", word
         whole = self.word_count(word)
         for clitic in PROCLITICS:
             if not word.startswith(clitic) or len(word) - len(clitic) < MIN_STEM_LENGTH:
                 continue
             stem = ARTICLE_AFTER_LAM.get(clitic, "") + word[len(clitic) :]
             stem_count = self.word_count(stem)
-            if stem_count >= MIN_STEM_COUNT and stem_count > whole:
+            if stem_count >= MIN_STEM_COUNT and stem_count >= STEM_TO_WHOLE_RATIO * whole:
                 return clitic, stem
         return "", word
 
@@ -130,6 +135,9 @@ def load_resources(data_dir: Path | None = None) -> Resources:
     )
     logger.info(
         "loaded entity resources from %s: %d clustered words, %d counted words, %d gazetteer entries",
-        directory, len(resources.clusters), len(resources.word_counts), len(resources.gazetteer),
+        directory,
+        len(resources.clusters),
+        len(resources.word_counts),
+        len(resources.gazetteer),
     )
     return resources
