@@ -166,3 +166,10 @@ def test_write_gazetteer_drops_function_words_short_words_and_person_types_of_pl
         written = [line.rstrip("\n").split("\t") for line in lines]
     assert written == [["سمير", "PER_first", "wikidata_names"], ["لبنان", "LOC", "cldr"]]
     assert per_source == {"wikidata_names": 1, "cldr": 1}
+
+
+def test_shipped_resources_load_once_per_process(shipped: Resources) -> None:
+    from workers.nlp.entities.resources import DEFAULT_DATA_DIR
+
+    assert load_resources() is shipped
+    assert load_resources(DEFAULT_DATA_DIR) is shipped

@@ -122,10 +122,14 @@ def read_gazetteer(path: Path) -> dict[str, frozenset[str]]:
     return {entry: frozenset(entry_types) for entry, entry_types in types.items()}
 
 
-@cache
 def load_resources(data_dir: Path | None = None) -> Resources:
-    """Read the resource files once per process (and per directory)."""
-    directory = DEFAULT_DATA_DIR if data_dir is None else data_dir
+    """Read the resource files once per process (and per directory); None means the shipped files."""
+    return read_resources((DEFAULT_DATA_DIR if data_dir is None else data_dir).resolve())
+
+
+@cache
+def read_resources(directory: Path) -> Resources:
+    """Read every resource file of `directory`; a missing gazetteer reads as an empty one."""
     gazetteer = read_gazetteer(directory / GAZETTEER_FILE) if (directory / GAZETTEER_FILE).exists() else {}
     resources = Resources(
         clusters=read_clusters(directory / CLUSTERS_FILE),
