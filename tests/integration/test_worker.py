@@ -182,9 +182,18 @@ def test_a_worker_joining_and_leaving_while_producing_loses_nothing(
     read_until(settings, settings.topic_enriched, lambda r: len(r) >= 20, timeout=120)
     second = WorkerProcess(environment, tmp_path / "second.log")
     try:
-        for start in range(100, 300, 50):
-            produce(settings, lines[start : start + 50])
-            time.sleep(1)
+        chunks = iter(range(100, 300, 25))
+        deadline = time.monotonic() + 60
+        while "Worker]: Ready" not in second.log():  # articles keep arriving while it joins
+            assert time.monotonic() < deadline, "the second worker should join within a minute"
+            start = next(chunks, None)
+            if start is not None:
+                produce(settings, lines[start : start + 25])
+            time.sleep(0.5)
+        for start in chunks:  # and while both share the partitions
+            produce(settings, lines[start : start + 25])
+            time.sleep(0.5)
+        time.sleep(2)
     finally:
         second.stop()
     produce(settings, lines[300:])
@@ -198,3 +207,4 @@ def test_a_worker_joining_and_leaving_while_producing_loses_nothing(
         f"{_records_in(second.log())} handled by the worker that came and went"
     )
     assert set(ids) == {article["id"] for article in articles}
+    assert _records_in(second.log()) > 0, "the second worker should have taken partitions"
