@@ -52,7 +52,18 @@ def app(tmp_path: Path) -> faust.App:
     return create_app(settings)
 
 
-async def run_agent(app: faust.App, inputs: list[bytes], enriched_failures: int = 0) -> dict[str, RecordingTopic]:
+class PoisonTagger(PlaceTagger):
+    """Fails on one word, as a model bug triggered by one article would."""
+
+    def tag(self, tokens: Sequence[str]) -> list[str]:
+        if "سم" in tokens:
+            raise RuntimeError("tagger crashed")
+        return super().tag(tokens)
+
+
+async def run_agent(
+    app: faust.App, inputs: list[bytes], enriched_failures: int = 0, tagger: PlaceTagger | None = None
+) -> dict[str, RecordingTopic]:
     settings = Settings.from_env({}, batch_size=4, batch_seconds=0.01)
     topics = agents.declare_topics(app, settings)
     recorders = {
@@ -61,7 +72,7 @@ async def run_agent(app: faust.App, inputs: list[bytes], enriched_failures: int 
         "dead_letter": RecordingTopic("dead_letter"),
     }
     routed = agents.Topics(raw=topics.raw, **recorders)  # type: ignore[arg-type]
-    agent = agents.EnrichAgent(Pipeline(LanguageDetector.load(), PlaceTagger()), routed, settings)
+    agent = agents.EnrichAgent(Pipeline(LanguageDetector.load(), tagger or PlaceTagger()), routed, settings)
     faust_agent = app.agent(topics.raw, name="enrich-under-test")(agent)
     async with faust_agent.test_context() as context:
         for payload in inputs:
@@ -88,3 +99,14 @@ def test_broker_errors_are_retried_not_dead_lettered(app: faust.App) -> None:
     recorders = asyncio.run(run_agent(app, inputs, enriched_failures=2))
     assert [key for key, _ in recorders["enriched"].sent] == [b"a-2"]
     assert recorders["dead_letter"].sent == []
+
+
+def test_a_poison_article_is_dead_lettered_and_the_stream_goes_on(app: faust.App) -> None:
+    inputs = ['{"id": "p-1", "body": "خبر عن سم"}'.encode(), '{"id": "p-2", "body": "خبر من سرت"}'.encode()]
+    recorders = asyncio.run(run_agent(app, inputs, tagger=PoisonTagger()))
+    assert [key for key, _ in recorders["enriched"].sent] == [b"p-2"]
+    [(key, letter)] = recorders["dead_letter"].sent
+    assert key == b"p-1"
+    assert letter["error"]["kind"] == "enrichment_failed"
+    assert letter["error"]["message"] == "RuntimeError: tagger crashed"
+    assert "tagger crashed" in letter["error"]["traceback"]
