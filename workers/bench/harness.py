@@ -29,6 +29,8 @@ PASS_THROUGH_WORKER = ("workers.bench.passthrough",)
 #: Our own reading consumer should not add the 500 ms default fetch wait to what it measures.
 READER_FETCH_WAIT_MS = 10
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+#: CPU time comes in clock ticks (10 ms): shorter stretches would give a rate off by more than 2 %.
+MIN_CPU_SECONDS = 0.5
 
 
 def run_settings(settings: Settings, label: str, data_dir: Path) -> Settings:
@@ -167,7 +169,7 @@ def window_rate(timestamps_ms: Sequence[int], skip_fraction: float = 0.1) -> flo
 def cpu_rate(drained: Drained) -> float | None:
     """Records per CPU second of the workers over the same stretch (None if it was too short to sample)."""
     (seen_first, cpu_first), (seen_end, cpu_end) = drained.cpu_marks
-    if cpu_end <= cpu_first:
+    if cpu_end - cpu_first < MIN_CPU_SECONDS:
         return None
     return (seen_end - seen_first) / (cpu_end - cpu_first)
 

@@ -53,8 +53,10 @@ def render_stream(stream: dict[str, Any]) -> list[str]:
         f"  {'enrich / pass':<18} {stream['enrich_share_of_pass_through']:8.3f}",
         f"  latency at {latency['rate_per_second']:.1f} articles/s for {latency['seconds']:.0f}s "
         f"({latency['records']} articles), p50 / p95 / p99 / max:",
-        f"    produce → read by a consumer   {_latency(latency['produce_to_consumer_ms'])}",
-        f"    produce → enriched record      {_latency(latency['produce_to_enriched_record_ms'])}",
+        f"    enrich, produce → read by a consumer   {_latency(latency['produce_to_consumer_ms'])}",
+        f"    enrich, produce → output record        {_latency(latency['produce_to_enriched_record_ms'])}",
+        f"    pass-through, produce → output record  "
+        f"{_latency(stream['latency_pass_through']['produce_to_enriched_record_ms'])}",
     ]
 
 
