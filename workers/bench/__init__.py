@@ -5,8 +5,10 @@ Three parts, each runnable alone (`--part`):
   the same run on the same articles (orjson decode, camel-tools normalization and tokenization,
   orjson encode), single process and thread; full/floor is the headline.
 - stream: one `khabar worker` process draining a pre-filled topic, beside a pass-through worker
-  (same Faust settings and batching, no enrichment); then latency at half the enrich rate.
-- scale: one worker against two in one consumer group, draining the same backlog.
+  (same Faust settings and batching, no enrichment); then the latency of each, produce to output,
+  with a producer paced at half the enrich rate; peak RSS of each worker process.
+- scale: one worker against two in one consumer group, draining the same backlog (when the
+  stream part ran, its enrich run is the one-worker run).
 
 The articles are news-sized (20 ANERcorp sentences, about 600 tokens). The results come as a table
 and, with `--json`, as a JSON file that also records date, machine, load average and versions.
@@ -50,7 +52,7 @@ EPILOG = """\
 The machine may be shared: every part records the load average before it ran, and rates per CPU
 second of the measured process are shown beside wall-clock rates (they suffer less from other
 processes). Throughput through the broker is timed by the output records' own timestamps, between
-the record at 10%% and the last, so worker start-up is left out (it is shown as start→last output).
+the record at 10% and the last, so worker start-up is left out (it is shown as start→last output).
 Faust's consumer waits up to 1.5 s for data on a quiet partition (fetch_max_wait_ms), which shows in
 the latency at low rates.
 
@@ -68,35 +70,20 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--part", action="append", choices=PARTS, help="run only this part (repeatable; default: all three)"
-    )
-    parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run (explicit sizes still win)")
-    parser.add_argument("--articles", type=int, help="offline: timed articles per pass (default 100, quick 20)")
-    parser.add_argument("--warmup", type=int, help="offline: warm-up articles, not timed (default 10, quick 3)")
-    parser.add_argument(
-        "--repetitions", type=int, help="offline: timed passes, the median is kept (default 5, quick 3)"
-    )
-    parser.add_argument(
-        "--stream-articles", type=int, help="stream and scale: pre-filled articles per run (default 1000, quick 200)"
-    )
-    parser.add_argument(
-        "--latency-seconds", type=float, help="stream: how long the paced producer runs (default 30, quick 10)"
-    )
-    parser.add_argument(
-        "--latency-rate", type=float, help="stream: articles/s of the paced producer (default: half the enrich rate)"
-    )
-    parser.add_argument(
-        "--bootstrap-servers", help="use this broker instead of starting the embedded one (default: embedded Tansu)"
-    )
-    parser.add_argument(
-        "--corpus",
-        type=Path,
-        help="CoNLL file whose sentences make the articles (default: ANERcorp train, ../shared)",
-    )
-    parser.add_argument("--timeout", type=float, default=600.0, help="give up a run after S seconds (default 600)")
-    parser.add_argument("--work-dir", type=Path, help="keep worker logs here (default: a temporary directory)")
-    parser.add_argument("--json", type=Path, help="also write the results as JSON to this path")
+    add = parser.add_argument
+    add("--part", action="append", choices=PARTS, help="run only this part (repeatable; default: all three)")
+    add("--quick", action="store_true", help="small sizes for a smoke run (explicit sizes still win)")
+    add("--articles", metavar="N", type=int, help="offline: timed articles per pass (default 100, quick 20)")
+    add("--warmup", metavar="N", type=int, help="offline: warm-up articles, not timed (default 10, quick 3)")
+    add("--repetitions", metavar="N", type=int, help="offline: timed passes, median kept (default 5, quick 3)")
+    add("--stream-articles", metavar="N", type=int, help="stream, scale: backlog per run (default 1000, quick 200)")
+    add("--latency-seconds", metavar="S", type=float, help="stream: paced producer runs S s (default 30, quick 10)")
+    add("--latency-rate", metavar="RATE", type=float, help="stream: paced articles/s (default: half the enrich rate)")
+    add("--bootstrap-servers", metavar="HOST:PORT", help="use this broker (default: start an embedded Tansu)")
+    add("--corpus", metavar="PATH", type=Path, help="CoNLL sentences for the articles (default: ANERcorp train)")
+    add("--timeout", metavar="S", type=float, default=600.0, help="give up a run after S seconds (default 600)")
+    add("--work-dir", metavar="DIR", type=Path, help="keep worker logs here (default: a temporary directory)")
+    add("--json", metavar="PATH", type=Path, help="also write the results as JSON to this path")
     return parser
 
 
