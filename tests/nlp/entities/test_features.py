@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
-from workers.nlp.entities.features import FeatureExtractor, frequency_bucket, length_bucket, word_shape
+from workers.nlp.entities.features import (
+    FeatureExtractor,
+    feature_config,
+    frequency_bucket,
+    length_bucket,
+    make_extractor,
+    word_shape,
+)
 
 
 @pytest.mark.parametrize(
@@ -56,3 +65,16 @@ def test_normalization_and_length_limit_apply_before_features() -> None:
     extractor = FeatureExtractor()
     assert extractor.sentence_features(["الــعِراق"])[0] == extractor.sentence_features(["العراق"])[0]
     assert all(len(feature) < 80 for feature in extractor.sentence_features(["ب" * 5000])[0])
+
+
+def test_model_trained_on_other_resources_loads_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    config = {**feature_config(True), "resources_sha256": "0" * 64}
+    with caplog.at_level(logging.WARNING):
+        extractor = make_extractor(config)
+    assert "retrain" in caplog.text
+    assert any(feature.startswith("c=") for feature in extractor.sentence_features(["بغداد"])[0])
+
+
+def test_features_without_resources_need_no_resource_files() -> None:
+    assert feature_config(False) == {"resources": False}
+    assert not any(feature.startswith("c=") for feature in make_extractor({}).sentence_features(["بغداد"])[0])

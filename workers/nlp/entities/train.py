@@ -142,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--resources",
         action=argparse.BooleanOptionalAction,
-        default=False,
+        default=True,
         help="add cluster, gazetteer and frequency features from the entity resources",
     )
     parser.add_argument("--dev-only", action="store_true", help="print the dev scores and write no model")
