@@ -14,6 +14,7 @@ from workers.bench import main
 TINY_OFFLINE = ["--articles", "3", "--warmup", "1", "--repetitions", "2"]
 LATENCY_KEYS = {"p50", "p95", "p99", "max", "mean"}
 DRAIN_KEYS = {
+    "load_average_before",
     "records",
     "workers",
     "records_per_second",

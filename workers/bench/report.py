@@ -40,7 +40,7 @@ def _drain_line(name: str, run: dict[str, Any]) -> str:
     return (
         f"  {name:<18} {run['records_per_second']:8.1f} articles/s  {_per_cpu(run['records_per_worker_cpu_second'])}  "
         f"peak RSS {' + '.join(f'{rss:.0f}' for rss in run['peak_rss_mib'])} MiB  "
-        f"start→last output {run['seconds_from_start_to_last_output']:.1f}s"
+        f"start→last output {run['seconds_from_start_to_last_output']:.1f}s  load {run['load_average_before'][0]:.1f}"
     )
 
 

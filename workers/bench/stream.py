@@ -34,6 +34,7 @@ from workers.bench.harness import (
     stop_all,
     window_rate,
 )
+from workers.bench.system import load_average
 from workers.errors import KhabarError
 from workers.settings import Settings
 
@@ -56,6 +57,7 @@ def measure_drain(
     run = run_settings(settings, label, scratch)
     clients.ensure_topics(run)
     produce(run, records)
+    load_before = load_average()
     log.info("%s: %d records produced; starting %d worker(s)", label, len(records), workers)
     processes = [WorkerProcess(module, run, scratch / f"{label}-{index}.log") for index in range(workers)]
     try:
@@ -63,7 +65,7 @@ def measure_drain(
         peak_rss = [process.peak_rss_bytes() for process in processes]
     finally:
         stop_all(processes)
-    return drain_summary(drained, processes, peak_rss, len(records))
+    return {"load_average_before": load_before, **drain_summary(drained, processes, peak_rss, len(records))}
 
 
 def drain_summary(
