@@ -26,13 +26,16 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workers.bench import system
 from workers.bench.articles import build_articles, default_corpus, distinct_articles, encode_all, load_sentences
 from workers.errors import KhabarError
 from workers.nlp.entities.conll import Sentence
 from workers.settings import Settings
+
+if TYPE_CHECKING:
+    from workers.pipeline import Pipeline
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +122,9 @@ def work_dir(path: Path | None) -> Iterator[Path]:
         yield Path(scratch)
 
 
-def run_offline_part(arguments: argparse.Namespace, sentences: Sequence[Sentence], pipeline: Any) -> dict[str, Any]:
+def run_offline_part(
+    arguments: argparse.Namespace, sentences: Sequence[Sentence], pipeline: Pipeline
+) -> dict[str, Any]:
     from workers.bench.offline import run_offline
 
     warmup = int(size(arguments, "warmup"))
