@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import importlib.util
+import io
 import json
 import logging
 import lzma
@@ -23,8 +24,10 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 from camel_tools.tokenizers.word import simple_word_tokenize
@@ -174,17 +177,28 @@ def cluster_words(vectors: np.ndarray, sizes: Sequence[int], seed: int) -> np.nd
     return np.stack(columns, axis=1)
 
 
+@contextmanager
+def gzip_text_writer(path: Path) -> Iterator[TextIO]:
+    """Write UTF-8 text into a gzip file whose bytes depend on the text alone (no time or name in it)."""
+    with (
+        path.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, compresslevel=9, mtime=0) as packed,
+        io.TextIOWrapper(packed, encoding="utf-8") as text,
+    ):
+        yield text
+
+
 def write_word_counts(counts: Counter[str], top: int, path: Path) -> int:
     """Write the `top` most frequent words as `word<TAB>count`, most frequent first; return how many."""
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as out:
+    with gzip_text_writer(path) as out:
         out.writelines(f"{word}\t{count}\n" for word, count in ranked)
     return len(ranked)
 
 
 def write_clusters(words: Sequence[str], ids: np.ndarray, sizes: Sequence[int], path: Path) -> None:
     """Write `word<TAB>id...` with a header naming each column by its number of clusters."""
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as out:
+    with gzip_text_writer(path) as out:
         out.write("\t".join(["word", *(f"k{size}" for size in sizes)]) + "\n")
         for word, row in zip(words, ids, strict=True):
             out.write("\t".join([word, *(str(int(cluster)) for cluster in row)]) + "\n")
@@ -334,7 +348,7 @@ def write_gazetteer(rows_by_source: dict[str, Iterable[GazetteerRow]], path: Pat
         entry for entry, entry_type, source in entries if (entry_type, source) == ("LOC", CURATED_PLACES_SOURCE)
     }
     entries = {row for row in entries if not (row[1].startswith("PER") and row[0] in curated_places)}
-    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as out:
+    with gzip_text_writer(path) as out:
         out.writelines("\t".join(row) + "\n" for row in sorted(entries))
     per_source = Counter(source for _, _, source in entries)
     return {source: per_source[source] for source in rows_by_source}
