@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup demo test lint unit integration model evaluate bench clean
+.PHONY: setup demo test lint unit integration model evaluate bench bench-tagger clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ evaluate: setup
 	$(BIN)/python -m workers evaluate ../shared/data/ner/anercorp/ANERCorp_CamelLab_test.txt
 
 bench: setup
+	$(BIN)/python -m workers bench --json bench.json
+
+bench-tagger: setup
 	$(BIN)/python -m workers.nlp.entities.bench
 
 clean:

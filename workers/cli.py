@@ -32,6 +32,7 @@ examples:
   khabar consume --max 5                        # read enriched articles as JSON Lines
   khabar enrich articles.jsonl --out enriched.jsonl --dead-letter rejected.jsonl
   khabar evaluate ../shared/data/ner/anercorp/ANERCorp_CamelLab_test.txt
+  khabar bench --quick                          # throughput, latency, memory, one vs two workers
 """
 
 
@@ -100,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--timeout", type=float, default=180.0, help="give up after S seconds (default 180)")
 
+    bench = commands.add_parser(
+        "bench", help="measure throughput, latency, memory and scaling (prints a table)", add_help=False
+    )
+    bench.add_argument("args", nargs=argparse.REMAINDER)
+
     evaluate = commands.add_parser(
         "evaluate", help="entity-level precision/recall/F1 of the tagger on a CoNLL file", add_help=False
     )
@@ -152,6 +158,10 @@ def run(arguments: argparse.Namespace, settings: Settings) -> int:
             return commands.enrich(settings, arguments.path, arguments.out, arguments.dead_letter)
         case "demo":
             return commands.demo(settings, Path.cwd(), arguments.timeout)
+        case "bench":
+            from workers.bench import main as bench_main
+
+            return bench_main(arguments.args)
         case "evaluate":
             from workers.nlp.entities.evaluate import main as evaluate_main
 
