@@ -76,3 +76,16 @@ def test_enrich_reads_standard_input() -> None:
     result = khabar("enrich", "-", stdin='{"id": "x", "body": "أعلنت وزارة الصحة في بغداد"}\n'.encode())
     assert result.returncode == 0
     assert orjson.loads(result.stdout)["id"] == "x"
+
+
+@pytest.mark.parametrize("command", ["bench", "evaluate"])
+def test_delegating_commands_show_their_own_help(command: str) -> None:
+    result = khabar(command, "--help")
+    assert result.returncode == 0
+    assert b"usage:" in result.stdout
+
+
+def test_unknown_options_are_refused() -> None:
+    result = khabar("consume", "--bogus")
+    assert result.returncode == 2
+    assert b"unrecognized arguments: --bogus" in result.stderr

@@ -36,6 +36,10 @@ examples:
 """
 
 
+#: Commands whose options are parsed by the module they delegate to.
+DELEGATING_COMMANDS = ("bench", "evaluate")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="khabar", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -101,15 +105,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--timeout", type=float, default=180.0, help="give up after S seconds (default 180)")
 
-    bench = commands.add_parser(
+    # These two parse their own options (see `khabar bench --help`, `khabar evaluate --help`).
+    commands.add_parser(
         "bench", help="measure throughput, latency, memory and scaling (prints a table)", add_help=False
     )
-    bench.add_argument("args", nargs=argparse.REMAINDER)
 
-    evaluate = commands.add_parser(
+    commands.add_parser(
         "evaluate", help="entity-level precision/recall/F1 of the tagger on a CoNLL file", add_help=False
     )
-    evaluate.add_argument("args", nargs=argparse.REMAINDER)
     return parser
 
 
@@ -126,7 +129,11 @@ def configure_logging(level: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = build_parser().parse_args(argv)
+    parser = build_parser()
+    arguments, passed_on = parser.parse_known_args(argv)
+    if passed_on and arguments.command not in DELEGATING_COMMANDS:
+        parser.error(f"unrecognized arguments: {' '.join(passed_on)}")
+    arguments.args = passed_on
     try:
         settings = Settings.from_env()
         configure_logging(arguments.log_level or settings.log_level)
