@@ -19,6 +19,7 @@ DRAIN_KEYS = {
     "workers",
     "records_per_second",
     "records_per_worker_cpu_second",
+    "worker_cores_used",
     "seconds_from_start_to_last_output",
     "duplicates",
     "peak_rss_mib",

@@ -36,9 +36,14 @@ def render_offline(offline: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _cores(run: dict[str, Any]) -> str:
+    return f" on {run['worker_cores_used']:.2f} cores" if run["worker_cores_used"] is not None else ""
+
+
 def _drain_line(name: str, run: dict[str, Any]) -> str:
     return (
-        f"  {name:<18} {run['records_per_second']:8.1f} articles/s  {_per_cpu(run['records_per_worker_cpu_second'])}  "
+        f"  {name:<18} {run['records_per_second']:8.1f} articles/s  "
+        f"{_per_cpu(run['records_per_worker_cpu_second'])}{_cores(run)}  "
         f"peak RSS {' + '.join(f'{rss:.0f}' for rss in run['peak_rss_mib'])} MiB  "
         f"start→last output {run['seconds_from_start_to_last_output']:.1f}s  load {run['load_average_before'][0]:.1f}"
     )

@@ -73,11 +73,14 @@ def drain_summary(
 ) -> dict[str, Any]:
     timestamps = [record.timestamp for record in drained.records]
     started_ms = 1000 * min(process.started for process in processes)
+    rate, per_cpu = window_rate(timestamps), cpu_rate(drained)
     return {
         "records": count,
         "workers": len(processes),
-        "records_per_second": window_rate(timestamps),
-        "records_per_worker_cpu_second": cpu_rate(drained),
+        "records_per_second": rate,
+        "records_per_worker_cpu_second": per_cpu,
+        # CPU the workers got: below the worker count, other processes had the rest of the machine.
+        "worker_cores_used": rate / per_cpu if per_cpu else None,
         "seconds_from_start_to_last_output": (max(timestamps) - started_ms) / 1000,
         "duplicates": len(drained.records) - len({record.key for record in drained.records}),
         "peak_rss_mib": [rss / MIB for rss in peak_rss],
