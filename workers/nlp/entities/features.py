@@ -8,6 +8,7 @@ extraction cheap enough for thousands of sentences per second.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import re
@@ -171,12 +172,15 @@ class ResourceFeatures:
 
 
 def resources_fingerprint() -> str:
-    """sha256 over the shipped resource files, stored with a model to detect a rebuilt resource set."""
+    """sha256 over the content of the shipped resource files, stored with a model to detect a
+    rebuilt resource set (the uncompressed text, so recompressing the same files changes nothing)."""
     from workers.nlp.entities import resources
 
     digest = hashlib.sha256()
     for name in (resources.CLUSTERS_FILE, resources.GAZETTEER_FILE, resources.WORD_COUNTS_FILE):
-        digest.update((resources.DEFAULT_DATA_DIR / name).read_bytes())
+        with gzip.open(resources.DEFAULT_DATA_DIR / name) as stream:
+            for chunk in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(chunk)
     return digest.hexdigest()
 
 
