@@ -26,11 +26,13 @@ log = logging.getLogger(__name__)
 
 
 def load_pipeline(settings: Settings) -> Pipeline:
-    """The pipeline with the configured tagger; models load here, once per process."""
+    """The pipeline with the configured tagger and the institution rule layer; models load here, once."""
     from workers.nlp.entities.backends import load_tagger
+    from workers.nlp.entities.institutions import InstitutionTagger
 
     started = time.perf_counter()
-    tagger = load_tagger(settings.tagger, Path(settings.tagger_model) if settings.tagger_model else None)
+    model = load_tagger(settings.tagger, Path(settings.tagger_model) if settings.tagger_model else None)
+    tagger = InstitutionTagger(model)
     pipeline = Pipeline.load(tagger)
     log.info("pipeline ready in %.1fs (tagger %s %s)", time.perf_counter() - started, tagger.name, tagger.version)
     return pipeline

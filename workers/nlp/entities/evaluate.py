@@ -101,15 +101,24 @@ def format_report(report: EvaluationReport) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: evaluate the CRF model on a labelled corpus file."""
+    from workers.nlp.entities.institutions import InstitutionTagger
     from workers.nlp.entities.tagger import CrfTagger
 
     parser = argparse.ArgumentParser(prog="evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path, help="labelled file (or AQMAR directory)")
     parser.add_argument("--format", choices=[f.value for f in CorpusFormat], default="anercorp")
     parser.add_argument("--model", type=Path, default=None, help="model directory (default: shipped)")
+    parser.add_argument(
+        "--institutions",
+        action="store_true",
+        help="score the tagger with the institution rule layer, as the pipeline runs it "
+        "(ANERcorp leaves ministries and directorates untagged, so this lowers ANERcorp scores)",
+    )
     args = parser.parse_args(argv)
     sentences = read_corpus(args.corpus, args.format)
-    tagger = CrfTagger.load(args.model)
+    tagger: EntityTagger = CrfTagger.load(args.model)
+    if args.institutions:
+        tagger = InstitutionTagger(tagger)
     print(f"model {tagger.version} on {args.corpus}")
     print(format_report(evaluate(tagger, sentences)))
     return 0
