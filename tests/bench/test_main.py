@@ -67,7 +67,7 @@ def test_stream_and_scale_parts(broker: dict[str, str], tmp_path: Path, monkeypa
         assert run.keys() >= DRAIN_KEYS
         assert run["records"] == 20
     # Duplicates are reported, not asserted: at-least-once allows them after a rebalance under load.
-    assert stream["enrich"]["duplicates"] >= 0 and stream["pass_through"]["duplicates"] >= 0
+    assert isinstance(stream["enrich"]["duplicates"], int) and isinstance(stream["pass_through"]["duplicates"], int)
     assert [run["workers"] for run in scale["runs"]] == [1, 2]
     assert scale["one_worker_run"] == "stream.enrich"
     assert sum(scale["runs"][1]["records_per_worker"]) >= 20
