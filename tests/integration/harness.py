@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -15,7 +11,10 @@ import orjson
 from kafka.consumer.fetcher import ConsumerRecord
 
 from workers import clients
+from workers.bench.harness import ENRICH_WORKER, WorkerProcess, produce
 from workers.settings import Settings
+
+__all__ = ["WorkerProcess", "isolated_environment", "produce", "read_until", "values", "worker_process"]
 
 
 def isolated_environment(broker_env: dict[str, str], data_dir: Path, partitions: int = 4) -> dict[str, str]:
@@ -33,47 +32,9 @@ def isolated_environment(broker_env: dict[str, str], data_dir: Path, partitions:
     }
 
 
-class WorkerProcess:
-    """`python -m workers worker` as a child process with its log in a file."""
-
-    def __init__(self, environment: dict[str, str], log_path: Path) -> None:
-        self.log_path = log_path
-        with open(log_path, "ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "workers", "worker"],
-                env={**os.environ, **environment},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-
-    def kill(self) -> None:
-        """SIGKILL: no clean-up, no commit, as in a crash or an OOM kill."""
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait(timeout=10)
-
-    def stop(self, timeout: float = 30) -> int:
-        """SIGTERM and wait: the worker's graceful shutdown."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
-def produce(settings: Settings, lines: Iterable[tuple[bytes | None, bytes]]) -> int:
-    producer = clients.producer(settings)
-    futures = [producer.send(settings.topic_raw, key=key, value=value) for key, value in lines]
-    producer.flush()
-    for future in futures:
-        future.get(timeout=30)
-    producer.close()
-    return len(futures)
+def worker_process(environment: dict[str, str], log_path: Path) -> WorkerProcess:
+    """`khabar worker` as a child process configured by `environment`, its log in `log_path`."""
+    return WorkerProcess(ENRICH_WORKER, Settings.from_env(environment), log_path)
 
 
 def read_until(

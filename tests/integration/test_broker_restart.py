@@ -14,7 +14,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from integration.harness import WorkerProcess, isolated_environment, produce, read_until
+from integration.harness import isolated_environment, produce, read_until, worker_process
 from workers import clients
 from workers.broker import EmbeddedBroker, free_port
 from workers.demo import EMBEDDED_GROUP_TIMEOUTS
@@ -39,7 +39,7 @@ def test_worker_resumes_after_the_broker_restarts(tmp_path: Path) -> None:
     environment = isolated_environment({"KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers, **timeouts}, tmp_path)
     settings = Settings.from_env(environment)
     clients.ensure_topics(settings)
-    worker = WorkerProcess(environment, tmp_path / "worker.log")
+    worker = worker_process(environment, tmp_path / "worker.log")
     try:
         before = articles("before", 10)
         produce(settings, before)

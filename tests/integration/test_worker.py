@@ -14,7 +14,7 @@ import orjson
 import pytest
 from data.malformed_lines import malformed_lines
 
-from integration.harness import WorkerProcess, isolated_environment, produce, read_until, values
+from integration.harness import WorkerProcess, isolated_environment, produce, read_until, values, worker_process
 from workers import clients
 from workers.records import schema_errors
 from workers.settings import Settings
@@ -39,7 +39,7 @@ def settings(environment: dict[str, str]) -> Settings:
 
 @pytest.fixture
 def worker(environment: dict[str, str], tmp_path: Path) -> Iterator[WorkerProcess]:
-    process = WorkerProcess(environment, tmp_path / "worker.log")
+    process = worker_process(environment, tmp_path / "worker.log")
     yield process
     process.stop()
 
@@ -93,7 +93,7 @@ def test_nothing_is_lost_when_the_worker_is_killed_mid_stream(
     worker.kill()
     assert len(before_kill) < 300, "the kill should land mid-stream"
     produce(settings, second_half)
-    replacement = WorkerProcess(environment, tmp_path / "replacement.log")
+    replacement = worker_process(environment, tmp_path / "replacement.log")
     try:
         enriched = read_until(
             settings, settings.topic_enriched, lambda r: {x.key for x in r} >= {k for k, _ in lines if k}, timeout=180
@@ -118,7 +118,7 @@ def test_nothing_is_lost_when_the_worker_is_killed_mid_stream(
 def test_two_workers_share_the_partitions_as_one_group(
     settings: Settings, environment: dict[str, str], worker: WorkerProcess, tmp_path: Path
 ) -> None:
-    second = WorkerProcess(environment, tmp_path / "second.log")
+    second = worker_process(environment, tmp_path / "second.log")
     try:
         deadline = time.monotonic() + 60
         while not all("Worker]: Ready" in process.log() for process in (worker, second)):
@@ -157,7 +157,7 @@ def test_sigterm_finishes_in_flight_work_and_commits(
     assert worker.stop(timeout=30) == 0
     stop_seconds = time.monotonic() - started
 
-    replacement = WorkerProcess(environment, tmp_path / "replacement.log")
+    replacement = worker_process(environment, tmp_path / "replacement.log")
     try:
         enriched = read_until(
             settings, settings.topic_enriched, lambda r: len({x.key for x in r}) >= len(articles), timeout=180
@@ -180,17 +180,17 @@ def test_a_worker_joining_and_leaving_while_producing_loses_nothing(
     lines = [(a["id"].encode(), orjson.dumps(a)) for a in articles]
     produce(settings, lines[:100])
     read_until(settings, settings.topic_enriched, lambda r: len(r) >= 20, timeout=120)
-    second = WorkerProcess(environment, tmp_path / "second.log")
+    second = worker_process(environment, tmp_path / "second.log")
     try:
-        chunks = iter(range(100, 300, 25))
+        joining, joined = iter(range(100, 200, 25)), range(200, 300, 25)
         deadline = time.monotonic() + 60
         while "Worker]: Ready" not in second.log():  # articles keep arriving while it joins
             assert time.monotonic() < deadline, "the second worker should join within a minute"
-            start = next(chunks, None)
+            start = next(joining, None)
             if start is not None:
                 produce(settings, lines[start : start + 25])
             time.sleep(0.5)
-        for start in chunks:  # and while both share the partitions
+        for start in [*joining, *joined]:  # and while both share the partitions
             produce(settings, lines[start : start + 25])
             time.sleep(0.5)
         time.sleep(2)

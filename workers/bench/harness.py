@@ -81,6 +81,11 @@ class WorkerProcess:
             tail = self.log_path.read_text(errors="replace")[-3000:]
             raise KhabarError(f"worker exited with code {self.process.returncode}; end of its log:\n{tail}")
 
+    def kill(self) -> None:
+        """SIGKILL: no clean-up and no commit, as in a crash or an OOM kill."""
+        self.process.kill()
+        self.process.wait(timeout=10)
+
     def terminate(self) -> None:
         """SIGTERM: the worker's graceful stop begins."""
         if self.process.poll() is None:
@@ -108,7 +113,7 @@ def stop_all(processes: Sequence[WorkerProcess]) -> None:
         process.stop()
 
 
-def produce(settings: Settings, records: Sequence[tuple[bytes, bytes]]) -> None:
+def produce(settings: Settings, records: Sequence[tuple[bytes | None, bytes]]) -> None:
     """Send (key, value) records to the raw topic and wait until the broker has them all."""
     producer = clients.producer(settings)
     try:
