@@ -1,6 +1,9 @@
 """The embedded broker starts in well under a second, refuses a taken port, and stops cleanly."""
 
 import socket
+import subprocess
+import sys
+import time
 
 import pytest
 
@@ -24,36 +27,31 @@ def test_a_taken_port_is_refused_before_tansu_can_panic() -> None:
             EmbeddedBroker(port=port).start()
 
 
-def test_the_broker_dies_with_its_parent_process() -> None:
-    """Even a SIGKILLed parent leaves no orphan broker holding the port (regression: orphaned Tansu)."""
-    import subprocess
-    import sys
-    import time
-
-    port = free_port()
-    parent = subprocess.Popen([sys.executable, "-m", "workers", "broker", "--port", str(port)])
+def start_broker_command(port: int) -> subprocess.Popen[bytes]:
+    """`khabar broker --port PORT` as a child process, returned once the port accepts connections."""
+    command = subprocess.Popen([sys.executable, "-m", "workers", "broker", "--port", str(port)])
     deadline = time.monotonic() + 10
     while not port_is_open("127.0.0.1", port):
-        assert time.monotonic() < deadline
+        assert time.monotonic() < deadline, "the broker should open its port within seconds"
         time.sleep(0.05)
+    return command
+
+
+def test_the_broker_dies_with_its_parent_process() -> None:
+    """Even a SIGKILLed parent leaves no orphan broker holding the port (regression: orphaned Tansu)."""
+    port = free_port()
+    parent = start_broker_command(port)
     parent.kill()
     parent.wait()
+    deadline = time.monotonic() + 5
     while port_is_open("127.0.0.1", port):
-        assert time.monotonic() < deadline + 5, "the broker outlived its parent"
+        assert time.monotonic() < deadline, "the broker outlived its parent"
         time.sleep(0.05)
 
 
 def test_sigterm_stops_the_broker_command() -> None:
-    import subprocess
-    import sys
-    import time
-
     port = free_port()
-    command = subprocess.Popen([sys.executable, "-m", "workers", "broker", "--port", str(port)])
-    deadline = time.monotonic() + 10
-    while not port_is_open("127.0.0.1", port):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    command = start_broker_command(port)
     command.terminate()
     assert command.wait(timeout=10) in (0, 130)
     assert not port_is_open("127.0.0.1", port)
