@@ -1,5 +1,6 @@
 """The pipeline turns raw articles into schema-valid enriched records whose offsets are exact."""
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
@@ -117,3 +118,17 @@ def test_dedupe_key_is_stable_for_the_same_content_and_changes_with_it(pipeline:
     edited = enrich(pipeline, body="خبر عاجل جدا", title="عنوان").article["dedupe_key"]
     assert first == again != edited
     assert first.startswith("a-1:")
+
+
+def test_an_article_over_the_time_limit_is_rejected_between_sentences() -> None:
+    class SlowTagger(LexiconTagger):
+        def tag(self, tokens: Sequence[str]) -> list[str]:
+            time.sleep(0.02)
+            return super().tag(tokens)
+
+    slow = Pipeline(LanguageDetector.load(), SlowTagger(), time_limit=0.05)
+    body = "\n".join(["خبر عن سرت اليوم"] * 20)
+    outcome = slow.process(orjson.dumps({"id": "slow", "body": body}), MIB)
+    assert isinstance(outcome, Rejection)
+    assert (outcome.kind, outcome.article_id) == ("enrichment_timeout", "slow")
+    assert "0.05 s" in outcome.message

@@ -33,7 +33,7 @@ def load_pipeline(settings: Settings) -> Pipeline:
     started = time.perf_counter()
     model = load_tagger(settings.tagger, Path(settings.tagger_model) if settings.tagger_model else None)
     tagger = InstitutionTagger(model)
-    pipeline = Pipeline.load(tagger)
+    pipeline = Pipeline.load(tagger, time_limit=settings.enrich_time_limit or None)
     log.info("pipeline ready in %.1fs (tagger %s %s)", time.perf_counter() - started, tagger.name, tagger.version)
     return pipeline
 

@@ -31,6 +31,10 @@ FIELDS = ("title", "body")
 TAGGED_LANGUAGES = frozenset({"ar"})
 
 
+class EnrichmentTimeout(Exception):
+    """An article took longer than the per-article time limit (checked between sentences)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Enriched:
     """The enriched article record and one entity-mention record per entity."""
@@ -61,8 +65,10 @@ class Pipeline:
         tagger: EntityTagger,
         language_model: str = LanguageDetector.name,
         normal_form: Callable[[Sequence[str]], str] = entity_normal_form,
+        time_limit: float | None = None,
     ) -> None:
         self._detect = detector
+        self._time_limit = time_limit
         self._tagger = tagger
         self._normal_form = normal_form
         self._provenance = {
@@ -72,9 +78,9 @@ class Pipeline:
         }
 
     @classmethod
-    def load(cls, tagger: EntityTagger) -> Pipeline:
+    def load(cls, tagger: EntityTagger, time_limit: float | None = None) -> Pipeline:
         """The production pipeline around `tagger`, with the bundled language model."""
-        return cls(LanguageDetector.load(), tagger)
+        return cls(LanguageDetector.load(), tagger, time_limit=time_limit)
 
     def process(self, payload: bytes, max_bytes: int) -> Enriched | Rejection:
         """Decode and enrich one input; any failure comes back as a Rejection, never an exception."""
@@ -83,6 +89,8 @@ class Pipeline:
             return article
         try:
             return self.enrich(article)
+        except EnrichmentTimeout as error:
+            return Rejection("enrichment_timeout", str(error), article_id=article.id)
         except Exception as error:  # one poison article must not stop the stream
             return Rejection(
                 "enrichment_failed",
@@ -94,6 +102,7 @@ class Pipeline:
     def enrich(self, article: RawArticle) -> Enriched:
         """Enrich a decoded article."""
         started = time.perf_counter()
+        deadline = started + self._time_limit if self._time_limit else None
         record = dict(article.fields)
         texts = {"body": clean_text(article.body)}
         if article.title is not None:
@@ -102,7 +111,9 @@ class Pipeline:
 
         language = self._detect("\n".join(texts[field] for field in FIELDS if field in texts))
         hint = article.fields.get("language")
-        analyses = {field: self._analyze(texts[field], field, language.code) for field in FIELDS if field in texts}
+        analyses = {
+            field: self._analyze(texts[field], field, language.code, deadline) for field in FIELDS if field in texts
+        }
         entities = [entity for analysis in analyses.values() for entity in analysis.entities]
 
         record["language"] = {"code": language.code, "confidence": language.confidence}
@@ -119,12 +130,14 @@ class Pipeline:
         }
         return Enriched(record, [self._mention(record, entity) for entity in entities])
 
-    def _analyze(self, text: str, field: str, language: str) -> FieldAnalysis:
+    def _analyze(self, text: str, field: str, language: str, deadline: float | None) -> FieldAnalysis:
         tokens = tokenize(text)
         if language != "ar":
             return FieldAnalysis(normalize_other(text), len(tokens), [])
         entities = []
         for sentence in sentences(text, tokens):
+            if deadline is not None and time.perf_counter() > deadline:
+                raise EnrichmentTimeout(f"enrichment took longer than the limit of {self._time_limit} s")
             words = [tokens[index].text for index in sentence]
             for span in bio_spans(self._tagger.tag(words)):
                 first, last = tokens[sentence.start + span.start], tokens[sentence.start + span.end - 1]

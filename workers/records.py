@@ -20,7 +20,9 @@ from jsonschema.protocols import Validator
 import workers
 from workers.paths import schema_dir
 
-ErrorKind = Literal["too_large", "not_utf8", "not_json", "not_object", "schema", "enrichment_failed"]
+ErrorKind = Literal[
+    "too_large", "not_utf8", "not_json", "not_object", "schema", "enrichment_failed", "enrichment_timeout"
+]
 SchemaName = Literal["article.raw.v1", "article.enriched.v1", "entity-mention.v1", "dead-letter.v1"]
 
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")

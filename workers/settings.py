@@ -26,6 +26,7 @@ class Settings:
     partitions: int = 8
     replication_factor: int = 1
     max_record_bytes: int = MIB
+    enrich_time_limit: float = 10.0
     batch_size: int = 32
     batch_seconds: float = 0.05
     session_timeout: float = 6.0
@@ -101,40 +102,18 @@ def _parse(name: str, raw: str, kind: type) -> Any:
         raise ConfigurationError(f"{ENVIRONMENT[name]}={raw!r} is not a valid {kind.__name__}") from None
 
 
-#: Environment variable of each setting; Kafka client settings use the usual KAFKA_ names.
-ENVIRONMENT: dict[str, str] = {
+#: Kafka client settings use the usual KAFKA_ names; every other setting is KHABAR_<NAME>.
+_KAFKA_VARIABLES = {
     "bootstrap_servers": "KAFKA_BOOTSTRAP_SERVERS",
     "security_protocol": "KAFKA_SECURITY_PROTOCOL",
     "sasl_mechanism": "KAFKA_SASL_MECHANISM",
     "sasl_username": "KAFKA_SASL_USERNAME",
     "sasl_password": "KAFKA_SASL_PASSWORD",
     "ssl_cafile": "KAFKA_SSL_CAFILE",
-    **{
-        name: f"KHABAR_{name.upper()}"
-        for name in (
-            "app_id",
-            "topic_raw",
-            "topic_enriched",
-            "topic_entities",
-            "topic_dead_letter",
-            "partitions",
-            "replication_factor",
-            "max_record_bytes",
-            "batch_size",
-            "batch_seconds",
-            "session_timeout",
-            "heartbeat_interval",
-            "rebalance_timeout",
-            "commit_interval",
-            "tagger",
-            "tagger_model",
-            "web_enabled",
-            "web_host",
-            "web_port",
-            "data_dir",
-            "log_level",
-        )
-    },
+}
+#: Environment variable of each setting.
+ENVIRONMENT: dict[str, str] = {
+    field.name: _KAFKA_VARIABLES.get(field.name, f"KHABAR_{field.name.upper()}") for field in fields(Settings)
 }
 
 
