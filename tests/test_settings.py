@@ -30,7 +30,7 @@ def test_environment_variables_override_defaults() -> None:
         ({"KHABAR_PARTITIONS": "0"}, "KHABAR_PARTITIONS must be at least 1"),
         ({"KHABAR_WEB_ENABLED": "maybe"}, "KHABAR_WEB_ENABLED='maybe' is not a valid bool"),
         ({"KHABAR_HEARTBEAT_INTERVAL": "10"}, "must be below KHABAR_SESSION_TIMEOUT"),
-        ({"KHABAR_TAGGER": "spacy"}, "KHABAR_TAGGER must be 'crf' or 'camel-bert'"),
+        ({"KHABAR_TAGGER": "spacy"}, "KHABAR_TAGGER must be one of crf, neural, camel-bert"),
     ],
 )
 def test_invalid_values_are_refused_with_the_variable_named(environment: dict[str, str], message: str) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from workers.errors import ConfigurationError
 
 MIB = 1024 * 1024
+TAGGERS = ("crf", "neural", "camel-bert")
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,10 @@ class Settings:
                 f"{ENVIRONMENT['heartbeat_interval']} ({self.heartbeat_interval}) must be below "
                 f"{ENVIRONMENT['session_timeout']} ({self.session_timeout})"
             )
-        if self.tagger not in ("crf", "camel-bert"):
-            raise ConfigurationError(f"{ENVIRONMENT['tagger']} must be 'crf' or 'camel-bert', got {self.tagger!r}")
+        if self.tagger not in TAGGERS:
+            raise ConfigurationError(
+                f"{ENVIRONMENT['tagger']} must be one of {', '.join(TAGGERS)}, got {self.tagger!r}"
+            )
 
 
 def _parse(name: str, raw: str, kind: type) -> Any:

@@ -16,6 +16,14 @@ def test_crf_is_the_shipped_model_without_a_path() -> None:
     assert isinstance(load_tagger("crf", None), CrfTagger)
 
 
+def test_neural_is_the_shipped_bilstm_crf_without_a_path() -> None:
+    from workers.nlp.entities.neural import NeuralTagger
+
+    tagger = load_tagger("neural", None)
+    assert isinstance(tagger, NeuralTagger)
+    assert len(tagger.tag(["قال", "محمد", "في", "بغداد"])) == 4
+
+
 def test_camel_bert_loads_the_given_model(tmp_path: Path) -> None:
     model_dir = build_untrained_model(tmp_path / "tiny", "tiny")
 

@@ -1,4 +1,5 @@
-"""Choose the entity tagger from configuration: the shipped CRF (default) or camel-tools BERT."""
+"""Choose the entity tagger from configuration: the shipped CRF (default), the shipped BiLSTM-CRF
+(`neural`: about 1 F1 point better on ANERcorp test, a third of the CRF's speed), or camel-tools BERT."""
 
 from __future__ import annotations
 
@@ -8,15 +9,18 @@ from workers.errors import ConfigurationError
 from workers.nlp.entities import EntityTagger
 from workers.nlp.entities.bert import CamelBertTagger
 from workers.nlp.entities.tagger import CrfTagger
-from workers.settings import ENVIRONMENT
+from workers.settings import ENVIRONMENT, TAGGERS
 
-BACKENDS = ("crf", "camel-bert")
 
 
 def load_tagger(backend: str, model_path: Path | None) -> EntityTagger:
     """Load the tagger `backend`; `model_path` is optional for the CRF and required for camel-bert."""
     if backend == "crf":
         return CrfTagger.load(model_path)
+    if backend == "neural":
+        from workers.nlp.entities.neural import NeuralTagger  # imports torch: only when chosen
+
+        return NeuralTagger.load(model_path)
     if backend == "camel-bert":
         if model_path is None:
             raise ConfigurationError(
@@ -27,4 +31,4 @@ def load_tagger(backend: str, model_path: Path | None) -> EntityTagger:
             return CamelBertTagger.load(model_path)
         except FileNotFoundError as error:
             raise ConfigurationError(f"{ENVIRONMENT['tagger_model']}: {error}") from error
-    raise ConfigurationError(f"{ENVIRONMENT['tagger']} must be one of {', '.join(BACKENDS)}, got {backend!r}")
+    raise ConfigurationError(f"{ENVIRONMENT['tagger']} must be one of {', '.join(TAGGERS)}, got {backend!r}")
