@@ -12,7 +12,6 @@ from workers.nlp.entities.tagger import CrfTagger
 from workers.settings import ENVIRONMENT, TAGGERS
 
 
-
 def load_tagger(backend: str, model_path: Path | None) -> EntityTagger:
     """Load the tagger `backend`; `model_path` is optional for the CRF and required for camel-bert."""
     if backend == "crf":
