@@ -180,9 +180,7 @@ def dockerfile_instructions() -> list[tuple[str, str]]:
 
 def index_of(predicate: Callable[[str, str], bool]) -> int:
     """Position of the only instruction matching predicate."""
-    found = [
-        i for i, (keyword, arguments) in enumerate(dockerfile_instructions()) if predicate(keyword, arguments)
-    ]
+    found = [i for i, (keyword, arguments) in enumerate(dockerfile_instructions()) if predicate(keyword, arguments)]
     assert len(found) == 1, found
     return found[0]
 
@@ -333,23 +331,17 @@ ZERO_WIDTH_AND_BIDI_MARKS = "\u200b\u200c\u200d\u200e\u200f"
         ),
     ],
 )
-def test_odd_article_holds_the_oddity_its_id_names(
-    article_id: str, promise: Callable[[dict[str, Any]], bool]
-) -> None:
+def test_odd_article_holds_the_oddity_its_id_names(article_id: str, promise: Callable[[dict[str, Any]], bool]) -> None:
     assert promise(odd_article(article_id))
 
 
 def test_odd_article_id_at_the_length_limit_is_exactly_256_chars() -> None:
-    (long_id,) = [
-        record["id"] for record in read_jsonl(ODD_ARTICLES) if record["id"].startswith("odd-id-at-max")
-    ]
+    (long_id,) = [record["id"] for record in read_jsonl(ODD_ARTICLES) if record["id"].startswith("odd-id-at-max")]
     assert len(long_id) == 256
 
 
 def test_malformed_lines_are_single_distinct_non_blank_lines() -> None:
-    spec = importlib.util.spec_from_file_location(
-        "malformed_lines", ROOT / "tests" / "data" / "malformed_lines.py"
-    )
+    spec = importlib.util.spec_from_file_location("malformed_lines", ROOT / "tests" / "data" / "malformed_lines.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -41,10 +41,24 @@ def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("resources")
     write_tiny_corpus(root / "corpus")
     out = root / "data"
-    build_resources.main([
-        "--corpus-dir", str(root / "corpus"), "--out", str(out), "--cluster-sizes", "2", "4",
-        "--vector-size", "16", "--epochs", "2", "--min-count", "3", "--no-gazetteers",
-    ])
+    build_resources.main(
+        [
+            "--corpus-dir",
+            str(root / "corpus"),
+            "--out",
+            str(out),
+            "--cluster-sizes",
+            "2",
+            "4",
+            "--vector-size",
+            "16",
+            "--epochs",
+            "2",
+            "--min-count",
+            "3",
+            "--no-gazetteers",
+        ]
+    )
     rows = {"wikidata_names": [("أحمد", "PER_first")], "cldr": [("القاهرة", "LOC"), ("الأمم المتحدة", "ORG")]}
     build_resources.write_gazetteer(rows, out / GAZETTEER_FILE)
     return out
@@ -61,11 +75,24 @@ def test_builder_writes_every_file(tiny_build: Path) -> None:
 
 
 def test_builder_is_reproducible(tiny_build: Path, tmp_path: Path) -> None:
-    build_resources.main([
-        "--corpus-dir", str(tiny_build.parent / "corpus"), "--out", str(tmp_path),
-        "--cluster-sizes", "2", "4", "--vector-size", "16", "--epochs", "2", "--min-count", "3",
-        "--no-gazetteers",
-    ])
+    build_resources.main(
+        [
+            "--corpus-dir",
+            str(tiny_build.parent / "corpus"),
+            "--out",
+            str(tmp_path),
+            "--cluster-sizes",
+            "2",
+            "4",
+            "--vector-size",
+            "16",
+            "--epochs",
+            "2",
+            "--min-count",
+            "3",
+            "--no-gazetteers",
+        ]
+    )
     for name in (WORD_COUNTS_FILE, CLUSTERS_FILE):
         assert (tiny_build / name).read_bytes() == (tmp_path / name).read_bytes()
 
@@ -123,9 +150,16 @@ def shipped() -> Resources:
     return load_resources()
 
 
-@pytest.mark.parametrize(("entry", "entry_type"), [
-    ("القاهره", "LOC"), ("بغداد", "LOC"), ("فرنسا", "LOC"), ("محمد", "PER_first"), ("الامم المتحده", "ORG"),
-])
+@pytest.mark.parametrize(
+    ("entry", "entry_type"),
+    [
+        ("القاهره", "LOC"),
+        ("بغداد", "LOC"),
+        ("فرنسا", "LOC"),
+        ("محمد", "PER_first"),
+        ("الامم المتحده", "ORG"),
+    ],
+)
 def test_shipped_gazetteer_knows_common_names(shipped: Resources, entry: str, entry_type: str) -> None:
     assert entry_type in shipped.gazetteer_types(entry)
 
