@@ -20,6 +20,7 @@ demo: setup
 
 lint: setup
 	$(BIN)/ruff check workers tests
+	$(BIN)/ruff format --check workers tests
 	$(BIN)/mypy
 
 test: lint
