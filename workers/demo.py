@@ -137,7 +137,11 @@ def render(article: dict[str, Any]) -> str:
         f"   {article.get('title') or article['body'][:80]}",
     ]
     for entity_type in ENTITY_TYPES:
-        names = list(dict.fromkeys(e["text"] for e in article["entities"] if e["type"] == entity_type))
+        first_mention: dict[str, str] = {}  # one name per entity, however it was written
+        for entity in article["entities"]:
+            if entity["type"] == entity_type:
+                first_mention.setdefault(entity["normalized"], entity["text"])
+        names = list(first_mention.values())
         if names:
             lines.append(f"   {entity_type:<4} " + " · ".join(names))
     if not article["entities"]:
