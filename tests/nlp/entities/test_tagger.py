@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from workers.nlp.entities.integrity import checksum_path
 from workers.nlp.entities.spans import bio_spans
 from workers.nlp.entities.tagger import (
-    CHECKSUM_FILE,
     DEFAULT_MODEL_DIR,
     MODEL_FILE,
     CrfTagger,
@@ -82,4 +82,4 @@ def test_missing_checksum_is_refused(tmp_path: Path) -> None:
     (tmp_path / MODEL_FILE).write_bytes(b"not a model")
     with pytest.raises(ModelIntegrityError, match="missing"):
         CrfTagger.load(tmp_path)
-    assert not (tmp_path / CHECKSUM_FILE).exists()
+    assert not checksum_path(tmp_path / MODEL_FILE).exists()

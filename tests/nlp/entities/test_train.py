@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 from workers.nlp.entities.conll import Sentence
-from workers.nlp.entities.tagger import CHECKSUM_FILE, METADATA_FILE, MODEL_FILE, CrfTagger
+from workers.nlp.entities.integrity import checksum_path
+from workers.nlp.entities.tagger import METADATA_FILE, MODEL_FILE, CrfTagger
 from workers.nlp.entities.train import main, split_dev
 
 TINY_CORPUS = """\
@@ -40,7 +41,7 @@ def test_training_writes_a_model_that_loads_and_tags(tmp_path: Path) -> None:
     argv = ["--train", str(corpus), "--out", str(out), "--dev-fraction", "0.25", "--dev-block", "1"]
     assert main([*argv, "--max-iterations", "30", "--seed", "1"]) == 0
 
-    assert {MODEL_FILE, CHECKSUM_FILE, METADATA_FILE} <= {path.name for path in out.iterdir()}
+    assert {MODEL_FILE, checksum_path(out / MODEL_FILE).name, METADATA_FILE} <= {path.name for path in out.iterdir()}
     metadata = json.loads((out / METADATA_FILE).read_text(encoding="utf-8"))
     assert metadata["data"]["sentences"] == 12
     assert set(metadata["dev_scores"]) == {"PER", "LOC", "ORG", "MISC", "micro"}
@@ -55,7 +56,7 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
     for name in ("a", "b"):
         out = tmp_path / name
         main(["--train", str(corpus), "--out", str(out), "--dev-block", "1", "--max-iterations", "20"])
-        digests.append((out / CHECKSUM_FILE).read_text(encoding="utf-8").split()[0])
+        digests.append(checksum_path(out / MODEL_FILE).read_text(encoding="utf-8").split()[0])
     assert digests[0] == digests[1]
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from workers.nlp.entities.conll import map_standard_tag
-from workers.nlp.entities.tagger import file_sha256
+from workers.nlp.entities.integrity import file_sha256
 
 logger = logging.getLogger(__name__)
 

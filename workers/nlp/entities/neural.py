@@ -22,15 +22,15 @@ import torch
 from torch import nn
 
 from workers.nlp.entities.features import word_shape
+from workers.nlp.entities.integrity import verify_checksum, write_checksum
 from workers.nlp.entities.resources import Resources, load_resources
-from workers.nlp.entities.tagger import METADATA_FILE, ModelIntegrityError, file_sha256
+from workers.nlp.entities.tagger import METADATA_FILE
 from workers.nlp.normalize import normalize_arabic_word
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "neural_model"
 NEURAL_MODEL_FILE = "model.pt"
-NEURAL_CHECKSUM_FILE = "model.pt.sha256"
 
 TAGS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC")
 TAG_IDS = {tag: index for index, tag in enumerate(TAGS)}
@@ -275,7 +275,7 @@ class NeuralTagger:
         """Load the model in directory `path`; without a path, the shipped model (loaded once)."""
         if path is None:
             return _load_default()
-        digest = verify_neural_checksum(path)
+        digest = verify_checksum(path / NEURAL_MODEL_FILE)
         stored = torch.load(path / NEURAL_MODEL_FILE, weights_only=True)
         encoder = Encoder(stored["vocabularies"], load_resources())
         network = BiLstmCrf({name: encoder.size(name) for name in VOCABULARIES}, NetworkShape(**stored["shape"]))
@@ -309,26 +309,11 @@ def save_model(
     torch.save(
         {"vocabularies": encoder.vocabularies, "shape": asdict(shape), "state": state}, model_dir / NEURAL_MODEL_FILE
     )
-    digest = file_sha256(model_dir / NEURAL_MODEL_FILE)
-    (model_dir / NEURAL_CHECKSUM_FILE).write_text(f"{digest}  {NEURAL_MODEL_FILE}\n", encoding="utf-8")
+    digest = write_checksum(model_dir / NEURAL_MODEL_FILE)
     (model_dir / METADATA_FILE).write_text(
         json.dumps({**metadata, "sha256": digest}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     return digest
-
-
-def verify_neural_checksum(model_dir: Path) -> str:
-    """Check the model file against its recorded sha256; return the digest or raise."""
-    model_path, checksum_path = model_dir / NEURAL_MODEL_FILE, model_dir / NEURAL_CHECKSUM_FILE
-    if not model_path.is_file() or not checksum_path.is_file():
-        raise ModelIntegrityError(f"neural model or its checksum is missing in {model_dir}")
-    expected = checksum_path.read_text(encoding="utf-8").split()[0]
-    actual = file_sha256(model_path)
-    if actual != expected:
-        raise ModelIntegrityError(
-            f"neural model {model_path} has sha256 {actual}, but {checksum_path.name} records {expected}"
-        )
-    return actual
 
 
 @cache

@@ -7,7 +7,6 @@ file with the training metadata, including which feature set the model expects.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Sequence
@@ -18,48 +17,15 @@ from typing import Any
 import pycrfsuite
 
 from workers.nlp.entities.features import FeatureExtractor, make_extractor
+from workers.nlp.entities.integrity import ModelIntegrityError, verify_checksum
+
+__all__ = ["METADATA_FILE", "MODEL_FILE", "CrfTagger", "ModelIntegrityError", "read_metadata"]
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "model"
 MODEL_FILE = "model.crfsuite"
-CHECKSUM_FILE = "model.crfsuite.sha256"
 METADATA_FILE = "model.json"
-
-
-class ModelIntegrityError(RuntimeError):
-    """The model file is missing or does not match its recorded checksum."""
-
-
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def write_checksum(model_dir: Path) -> str:
-    """Record the model's sha256 next to it, in `sha256sum` format; return the digest."""
-    digest = file_sha256(model_dir / MODEL_FILE)
-    (model_dir / CHECKSUM_FILE).write_text(f"{digest}  {MODEL_FILE}\n", encoding="utf-8")
-    return digest
-
-
-def verify_checksum(model_dir: Path) -> str:
-    """Check the model file against its recorded sha256; return the digest or raise."""
-    model_path, checksum_path = model_dir / MODEL_FILE, model_dir / CHECKSUM_FILE
-    if not model_path.is_file() or not checksum_path.is_file():
-        raise ModelIntegrityError(f"CRF model or its checksum is missing in {model_dir}")
-    expected = checksum_path.read_text(encoding="utf-8").split()[0]
-    actual = file_sha256(model_path)
-    if actual != expected:
-        raise ModelIntegrityError(
-            f"CRF model {model_path} has sha256 {actual}, but {checksum_path.name} records {expected}; "
-            "the file is damaged or was replaced without retraining"
-        )
-    return actual
 
 
 class CrfTagger:
@@ -80,7 +46,7 @@ class CrfTagger:
         """Load the model in directory `path`; without a path, the shipped model (loaded once)."""
         if path is None:
             return _load_default()
-        digest = verify_checksum(path)
+        digest = verify_checksum(path / MODEL_FILE)
         metadata = read_metadata(path)
         crf = pycrfsuite.Tagger()
         crf.open(str(path / MODEL_FILE))

@@ -26,13 +26,8 @@ import pycrfsuite
 from workers.nlp.entities.conll import CorpusFormat, Sentence, read_anercorp, read_corpus
 from workers.nlp.entities.evaluate import EvaluationReport, evaluate, format_report
 from workers.nlp.entities.features import FeatureExtractor, feature_config, make_extractor
-from workers.nlp.entities.tagger import (
-    DEFAULT_MODEL_DIR,
-    METADATA_FILE,
-    MODEL_FILE,
-    CrfTagger,
-    write_checksum,
-)
+from workers.nlp.entities.integrity import write_checksum
+from workers.nlp.entities.tagger import DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_FILE, CrfTagger
 
 logger = logging.getLogger(__name__)
 
@@ -99,7 +94,7 @@ def dev_score(
     with tempfile.TemporaryDirectory() as scratch:
         model_dir = Path(scratch)
         train_crf(train, make_extractor(features), params, model_dir / MODEL_FILE)
-        write_checksum(model_dir)
+        write_checksum(model_dir / MODEL_FILE)
         (model_dir / METADATA_FILE).write_text(json.dumps({"features": features}), encoding="utf-8")
         return evaluate(CrfTagger.load(model_dir), dev)
 
@@ -169,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     final = [*train, *extra] if args.no_refit else [*train, *dev, *extra]
     args.out.mkdir(parents=True, exist_ok=True)
     train_crf(final, make_extractor(features), params, args.out / MODEL_FILE)
-    digest = write_checksum(args.out)
+    digest = write_checksum(args.out / MODEL_FILE)
     metadata = {
         "trained": datetime.now(UTC).strftime("%Y-%m-%d"),
         "sha256": digest,
