@@ -35,30 +35,21 @@ def write_tiny_corpus(corpus_dir: Path) -> None:
         out.write("\n".join(lines) + "\n")
 
 
+def tiny_build_arguments(corpus_dir: Path, out: Path) -> list[str]:
+    """Builder options for a corpus of a few sentences: tiny vectors, two cluster sizes, no gazetteers."""
+    return [
+        "--corpus-dir", str(corpus_dir), "--out", str(out), "--cluster-sizes", "2", "4", "--vector-size", "16",
+        "--epochs", "2", "--min-count", "3", "--no-gazetteers",
+    ]  # fmt: skip
+
+
 @pytest.fixture(scope="module")
 def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Data files built from the tiny corpus, with small vectors and two cluster granularities."""
     root = tmp_path_factory.mktemp("resources")
     write_tiny_corpus(root / "corpus")
     out = root / "data"
-    build_resources.main(
-        [
-            "--corpus-dir",
-            str(root / "corpus"),
-            "--out",
-            str(out),
-            "--cluster-sizes",
-            "2",
-            "4",
-            "--vector-size",
-            "16",
-            "--epochs",
-            "2",
-            "--min-count",
-            "3",
-            "--no-gazetteers",
-        ]
-    )
+    build_resources.main(tiny_build_arguments(root / "corpus", out))
     rows = {"wikidata_names": [("أحمد", "PER_first")], "cldr": [("القاهرة", "LOC"), ("الأمم المتحدة", "ORG")]}
     build_resources.write_gazetteer(rows, out / GAZETTEER_FILE)
     return out
@@ -75,24 +66,7 @@ def test_builder_writes_every_file(tiny_build: Path) -> None:
 
 
 def test_builder_is_reproducible(tiny_build: Path, tmp_path: Path) -> None:
-    build_resources.main(
-        [
-            "--corpus-dir",
-            str(tiny_build.parent / "corpus"),
-            "--out",
-            str(tmp_path),
-            "--cluster-sizes",
-            "2",
-            "4",
-            "--vector-size",
-            "16",
-            "--epochs",
-            "2",
-            "--min-count",
-            "3",
-            "--no-gazetteers",
-        ]
-    )
+    build_resources.main(tiny_build_arguments(tiny_build.parent / "corpus", tmp_path))
     for name in (WORD_COUNTS_FILE, CLUSTERS_FILE):
         assert (tiny_build / name).read_bytes() == (tmp_path / name).read_bytes()
 
