@@ -34,6 +34,7 @@ class Settings:
     heartbeat_interval: float = 1.0
     rebalance_timeout: float = 6.0
     commit_interval: float = 0.5
+    fetch_wait_ms: int = 100
     tagger: str = "crf"
     tagger_model: str = ""
     web_enabled: bool = False

@@ -37,3 +37,18 @@ def test_sasl_over_tls_is_passed_through() -> None:
     assert (credentials.username, credentials.password) == ("khabar", "secret")
     assert str(credentials.mechanism).endswith("SCRAM_SHA_512") or credentials.mechanism.value == "SCRAM-SHA-512"
     assert isinstance(credentials.ssl_context, ssl.SSLContext)
+
+
+def test_the_consumer_fetch_wait_comes_from_the_settings(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from workers.stream.transport import Transport
+
+    app = create_app(Settings.from_env({"KHABAR_FETCH_WAIT_MS": "25"}, data_dir=str(tmp_path)))
+    assert isinstance(app.transport, Transport)
+
+    async def build_consumer() -> int:
+        aiokafka_consumer = app.consumer._thread._create_worker_consumer(app.transport)
+        return int(aiokafka_consumer._fetch_max_wait_ms)
+
+    assert asyncio.run(build_consumer()) == 25

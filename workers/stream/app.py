@@ -8,7 +8,7 @@ import faust
 
 from workers.clients import output_record_limit
 from workers.settings import Settings
-from workers.stream import codec
+from workers.stream import codec, transport
 
 
 def broker_credentials(settings: Settings) -> faust.SASLCredentials | faust.SSLCredentials | None:
@@ -29,10 +29,11 @@ def broker_credentials(settings: Settings) -> faust.SASLCredentials | faust.SSLC
 def create_app(settings: Settings) -> faust.App:
     """A Faust app whose consumer group joins in seconds and whose JSON goes through orjson."""
     codec.register()
+    scheme = transport.register(settings.fetch_wait_ms)
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     return faust.App(
         settings.app_id,
-        broker=[f"kafka://{server}" for server in settings.bootstrap_servers.split(",")],
+        broker=[f"{scheme}://{server}" for server in settings.bootstrap_servers.split(",")],
         broker_credentials=broker_credentials(settings),
         value_serializer=codec.CODEC_NAME,
         key_serializer="raw",
