@@ -18,7 +18,7 @@ from workers import clients
 from workers.broker import EmbeddedBroker
 from workers.errors import BrokerError
 from workers.pipeline import Pipeline
-from workers.records import Rejection, decode_raw
+from workers.records import Rejection, dead_letter, decode_raw, encode
 from workers.routing import route
 from workers.settings import Settings
 
@@ -122,19 +122,31 @@ def article_key(line: bytes, max_bytes: int) -> tuple[bytes | None, Rejection | 
 
 
 def produce(settings: Settings, path: str, topic: str, skip_invalid: bool = False) -> int:
+    """Send each line; a line over the size limit goes straight to the dead-letter topic, with its reason.
+
+    The worker would dead-letter it anyway, and the broker may refuse a record that large.
+    """
     wait_for_broker(settings)
     sender = clients.producer(settings)
+    source_name = "<stdin>" if path == "-" else path
     counts: Counter[str] = Counter()
     futures = []
+    parked = 0
     with open_input(path) as handle:
         for number, line in tqdm(numbered_lines(handle), unit=" lines", desc=f"→ {topic}", file=sys.stderr):
             key, problem = article_key(line, settings.max_record_bytes)
+            destination, value = topic, line
             if problem:
                 counts[f"invalid ({problem.kind})"] += 1
                 print(f"line {number}: {problem.kind}: {problem.message[:200]}", file=sys.stderr)
                 if skip_invalid:
                     continue
-            futures.append(sender.send(topic, key=key, value=line))
+                if problem.kind == "too_large":
+                    source = {"file": source_name, "line": number}
+                    destination = settings.topic_dead_letter
+                    value = encode(dead_letter(problem, line, source, settings.max_record_bytes))
+                    parked += 1
+            futures.append(sender.send(destination, key=key, value=value))
     sender.flush()
     failed = 0
     for future in futures:
@@ -144,11 +156,11 @@ def produce(settings: Settings, path: str, topic: str, skip_invalid: bool = Fals
             failed += 1
             log.error("delivery failed: %s", error)
     sender.close()
-    sent = len(futures) - failed
     details = ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
     print(
-        f"sent {sent} records to {topic}"
+        f"sent {len(futures) - parked} records to {topic}"
         + (f" ({details})" if details else "")
+        + (f", {parked} too large straight to {settings.topic_dead_letter}" if parked else "")
         + (f"; {failed} FAILED" if failed else ""),
         file=sys.stderr,
     )
