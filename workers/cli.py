@@ -69,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="send raw articles (JSON Lines) to the input topic",
         description="Send each non-blank line of a JSON Lines file to the raw topic, "
         "keyed by its id. Lines that are not valid articles are still sent (the worker "
-        "dead-letters them) and counted, unless --skip-invalid.",
+        "dead-letters them) and counted, unless --skip-invalid; a line over KHABAR_MAX_RECORD_BYTES goes "
+        "straight to the dead-letter topic with its reason.",
     )
     produce.add_argument("path", help="JSON Lines file, or - for standard input")
     produce.add_argument("--topic", default=None, help="topic (default: KHABAR_TOPIC_RAW, articles.raw)")
