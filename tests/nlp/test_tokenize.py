@@ -1,5 +1,8 @@
 """Tokens carry exact offsets into the text they came from."""
 
+import pytest
+from camel_tools.tokenizers.word import simple_word_tokenize
+
 from workers.nlp.tokenize import sentences, tokenize
 
 
@@ -29,3 +32,27 @@ def test_sentences_end_at_final_punctuation_and_line_breaks() -> None:
 def test_empty_text_has_no_tokens_and_no_sentences() -> None:
     assert tokenize("") == []
     assert list(sentences("", [])) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "👨\u200d👩\u200d👧 عائلة",  # a ZWJ family sequence is one token
+        "🇱🇾🇹🇳ليبيا",  # two flags (regional indicator pairs), then a word
+        "🇱",  # a lone regional indicator
+        "1\ufe0f\u20e3 #\u20e3 *",  # keycaps, whole and without the variation selector
+        "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f!",  # a tag sequence (Scotland)
+        "a©\u200d©b",  # a ZWJ sequence camel-tools does not know: «©» stays inside the word
+        "٢٠٢٦٫٥% $100 ١٢:٣٠",  # digits stay whole, symbols and punctuation split off
+        "«القدس»—(غزة)…؟!",  # Arabic and typographic punctuation
+        "x\x1cy\x1fz\u3000w\u202fv\x85u",  # separators that str.split() counts as whitespace
+        "\u200b\u200dمرحبا\u200c",  # zero-width characters are not whitespace
+        "Ω≠∑ ℃ ₪ ﷼ ﷽",  # symbols of several blocks
+        "",
+        "   \n\t ",
+    ],
+)
+def test_tokens_are_those_of_camel_tools(text: str) -> None:
+    tokens = tokenize(text)
+    assert [token.text for token in tokens] == simple_word_tokenize(text)
+    assert all(text[token.start : token.end] == token.text for token in tokens)

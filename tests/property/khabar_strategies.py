@@ -76,9 +76,11 @@ def mostly(usual: st.SearchStrategy[Any], unusual: st.SearchStrategy[Any]) -> st
     return st.sampled_from([usual, usual, usual, unusual]).flatmap(lambda strategy: strategy)
 
 
-def mixed_text(alphabet: st.SearchStrategy[str], max_size: int = MAX_TEXT) -> st.SearchStrategy[str]:
-    """Text from `alphabet` interleaved with raw-article fragments, at most about `max_size` characters."""
-    pieces = st.one_of(st.text(alphabet, max_size=12), st.sampled_from(RAW_FRAGMENTS))
+def mixed_text(
+    alphabet: st.SearchStrategy[str], max_size: int = MAX_TEXT, fragments: tuple[str, ...] = RAW_FRAGMENTS
+) -> st.SearchStrategy[str]:
+    """Text from `alphabet` interleaved with `fragments`, at most about `max_size` characters."""
+    pieces = st.one_of(st.text(alphabet, max_size=12), st.sampled_from(fragments))
     return st.lists(pieces, max_size=max_size // 6).map("".join).map(lambda text: text[:max_size])
 
 
@@ -88,6 +90,22 @@ arabic_heavy_text = mixed_text(st.one_of(arabic_block, arabic_block, encodable))
 arabic_prose = mixed_text(st.one_of(arabic_letters, arabic_letters, st.sampled_from(" ،.")))
 #: Any Python string, lone surrogates included.
 any_text = mixed_text(st.one_of(arabic_block, arabic_presentation_forms, encodable, lone_surrogates))
+
+# The parts emoji sequences are made of: regional indicators, skin-tone modifiers, zero-width
+# joiner, variation selectors, the keycap mark, tag characters, and keycap bases and symbols.
+EMOJI_PARTS = st.one_of(
+    st.characters(min_codepoint=0x1F1E6, max_codepoint=0x1F1FF),
+    st.characters(min_codepoint=0x1F3FB, max_codepoint=0x1F3FF),
+    st.characters(min_codepoint=0xE0020, max_codepoint=0xE007F),
+    st.characters(min_codepoint=0x1F300, max_codepoint=0x1FAFF),
+    st.sampled_from(("\u200d", "\ufe0f", "\ufe0e", "\u20e3", "#", "*", "0", "9", "©", "®", "™", "↔", "☺")),
+)
+EMOJI_SEQUENCES = ("1\ufe0f\u20e3", "#\u20e3", "👍🏽", "🇱🇾", "👨\u200d👩\u200d👧", "🏴\U000e0067\U000e007f", "©\u200d©")
+#: Emoji sequences, whole and broken, and symbols amid Arabic and any other character.
+emoji_and_symbol_text = mixed_text(
+    st.one_of(EMOJI_PARTS, EMOJI_PARTS, st.characters(categories=["S", "P"]), encodable),
+    fragments=(*RAW_FRAGMENTS, *EMOJI_SEQUENCES),
+)
 
 # orjson encodes integers in the 64-bit range only.
 json_scalars = st.one_of(

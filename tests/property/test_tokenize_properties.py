@@ -1,9 +1,12 @@
-"""Tokens are exact, ordered, non-overlapping spans of any text, and sentences partition them."""
+"""Tokens are exact, ordered, non-overlapping spans of any text, the very tokens of camel-tools'
+simple_word_tokenize, and sentences partition them."""
 
 from itertools import pairwise
 
+from camel_tools.tokenizers.word import simple_word_tokenize
 from hypothesis import given
-from khabar_strategies import THOROUGH, any_text
+from hypothesis import strategies as st
+from khabar_strategies import THOROUGH, any_text, emoji_and_symbol_text
 
 from workers.nlp.tokenize import sentences, tokenize
 
@@ -36,3 +39,9 @@ def test_sentences_partition_the_token_indices(text: str) -> None:
     spans = list(sentences(text, tokens))
     assert all(spans)
     assert [index for span in spans for index in span] == list(range(len(tokens)))
+
+
+@THOROUGH
+@given(st.one_of(any_text, emoji_and_symbol_text))
+def test_tokens_are_camel_tools_tokens(text: str) -> None:
+    assert [token.text for token in tokenize(text)] == simple_word_tokenize(text)
