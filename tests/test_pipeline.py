@@ -132,3 +132,18 @@ def test_an_article_over_the_time_limit_is_rejected_between_sentences() -> None:
     assert isinstance(outcome, Rejection)
     assert (outcome.kind, outcome.article_id) == ("enrichment_timeout", "slow")
     assert "0.05 s" in outcome.message
+
+
+def test_a_tagger_with_batches_gets_whole_articles_and_the_same_entities(pipeline: Pipeline) -> None:
+    class BatchLexiconTagger(LexiconTagger):
+        batches: ClassVar[list[int]] = []
+
+        def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+            self.batches.append(len(sentences))
+            return [self.tag(sentence) for sentence in sentences]
+
+    batched = Pipeline(LanguageDetector.load(), BatchLexiconTagger())
+    body = "قال خالد المحجوب في سرت.\nبيان لوزارة الداخلية. سرت؟ خالد"
+    expected = enrich(pipeline, body=body).article
+    assert enrich(batched, body=body).article["entities"] == expected["entities"]
+    assert BatchLexiconTagger.batches == [4]

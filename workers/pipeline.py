@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +21,7 @@ from workers.nlp.clean import clean_text
 from workers.nlp.entities import EntityTagger
 from workers.nlp.entities.normal_form import entity_normal_form
 from workers.nlp.entities.spans import bio_spans
+from workers.nlp.entities.tagger import BatchTagger, tag_sentences
 from workers.nlp.language import Language, LanguageDetector
 from workers.nlp.normalize import normalize_arabic, normalize_other
 from workers.nlp.tokenize import sentences, tokenize
@@ -29,6 +30,8 @@ from workers.records import RawArticle, Rejection, decode_raw, now_rfc3339
 FIELDS = ("title", "body")
 #: Languages the entity tagger was trained for.
 TAGGED_LANGUAGES = frozenset({"ar"})
+#: Sentences are tagged in batches of about this many tokens; the time limit is checked between batches.
+BATCH_TOKENS = 2_000
 
 
 class EnrichmentTimeout(Exception):
@@ -70,6 +73,7 @@ class Pipeline:
         self._detect = detector
         self._time_limit = time_limit
         self._tagger = tagger
+        self._batches = isinstance(tagger, BatchTagger)
         self._normal_form = normal_form
         self._provenance = {
             "pipeline_version": workers.__version__,
@@ -134,12 +138,14 @@ class Pipeline:
         tokens = tokenize(text)
         if language != "ar":
             return FieldAnalysis(normalize_other(text), len(tokens), [])
+        ranges = list(sentences(text, tokens))
+        words = [token.text for token in tokens]
+        sentence_words = [words[sentence.start : sentence.stop] for sentence in ranges]
         entities = []
-        for sentence in sentences(text, tokens):
-            if deadline is not None and time.perf_counter() > deadline:
-                raise EnrichmentTimeout(f"enrichment took longer than the limit of {self._time_limit} s")
-            words = [tokens[index].text for index in sentence]
-            for span in bio_spans(self._tagger.tag(words)):
+        for sentence, in_sentence, tags in zip(
+            ranges, sentence_words, self._tag(sentence_words, deadline), strict=True
+        ):
+            for span in bio_spans(tags):
                 first, last = tokens[sentence.start + span.start], tokens[sentence.start + span.end - 1]
                 entities.append(
                     {
@@ -148,10 +154,29 @@ class Pipeline:
                         "start": first.start,
                         "end": last.end,
                         "field": field,
-                        "normalized": self._normal_form(words[span.start : span.end]),
+                        "normalized": self._normal_form(in_sentence[span.start : span.end]),
                     }
                 )
         return FieldAnalysis(normalize_arabic(text), len(tokens), entities)
+
+    def _tag(self, sentence_words: list[list[str]], deadline: float | None) -> Iterator[list[str]]:
+        """Tags per sentence, in batches of about BATCH_TOKENS tokens (one sentence at a time for a
+        tagger without batches); the time limit is checked before each batch."""
+        batch: list[list[str]] = []
+        size = 0
+        for words in sentence_words:
+            batch.append(words)
+            size += len(words)
+            if size >= BATCH_TOKENS or not self._batches:
+                yield from self._tag_batch(batch, deadline)
+                batch, size = [], 0
+        if batch:
+            yield from self._tag_batch(batch, deadline)
+
+    def _tag_batch(self, batch: list[list[str]], deadline: float | None) -> list[list[str]]:
+        if deadline is not None and time.perf_counter() > deadline:
+            raise EnrichmentTimeout(f"enrichment took longer than the limit of {self._time_limit} s")
+        return tag_sentences(self._tagger, batch)
 
     @staticmethod
     def _mention(article: dict[str, Any], entity: dict[str, Any]) -> dict[str, Any]:

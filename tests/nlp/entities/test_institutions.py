@@ -68,3 +68,9 @@ def test_a_place_inside_the_name_is_absorbed_and_an_entity_cut_at_its_start_begi
 def test_the_wrapper_names_itself_after_the_base_tagger() -> None:
     tagger = InstitutionTagger(FixedTagger({}))
     assert (tagger.name, tagger.version) == ("fixed+institutions", "test")
+
+
+def test_sentences_tagged_in_one_batch_get_the_tags_of_one_at_a_time() -> None:
+    sentences = [sentence.split() for sentence in ("بيان لوزارة الداخلية أمس", "", "قال خالد إن مديرية أمن سرت")]
+    wrapper = InstitutionTagger(FixedTagger({"خالد": "B-PER", "سرت": "B-LOC"}))
+    assert wrapper.tag_sentences(sentences) == [wrapper.tag(sentence) for sentence in sentences]

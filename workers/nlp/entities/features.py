@@ -23,6 +23,14 @@ if TYPE_CHECKING:
 
 Features = list[str]
 
+BIAS = "bias"
+#: Where a sentence begins and ends, in place of the bigram with a word before or after.
+BOS = "BOS"
+EOS = "EOS"
+PREVIOUS_BIGRAM = "bi-1="
+NEXT_BIGRAM = "bi+1="
+BIGRAM_SEPARATOR = "|"
+
 logger = logging.getLogger(__name__)
 
 MAX_WORD_CHARS = 32
@@ -61,7 +69,7 @@ def word_shape(token: str) -> str:
     return "arabic" if has_arabic else "other"
 
 
-class _WordEntry(NamedTuple):
+class WordEntry(NamedTuple):
     """What one word type contributes: its own features, those it lends to the positions at
     offsets -2, -1, +1, +2 from it."""
 
@@ -77,7 +85,7 @@ class FeatureExtractor:
 
     def __init__(self, lexical: ResourceFeatures | None = None) -> None:
         self._lexical = lexical
-        self._cache: dict[str, _WordEntry] = {}
+        self._cache: dict[str, WordEntry] = {}
 
     def word_features(self, word: str) -> Features:
         """Features of one normalized word on its own."""
@@ -99,51 +107,72 @@ class FeatureExtractor:
             "stem.p2=" + stem[:2],
         ]
 
-    def _entry(self, token: str) -> _WordEntry:
+    def word_entry(self, token: str) -> WordEntry:
+        """Everything `token` contributes to a sentence's features (not cached: see `sentence_features`)."""
+        word = normalize_arabic_word(token[: MAX_WORD_CHARS * 4])[:MAX_WORD_CHARS]
+        own = self.word_features(word)
+        if self._lexical is not None:
+            own += self._lexical.word_features(word)
+        context = [feature for feature in own if not feature.startswith(("p", "s1", "s3", "len"))]
+        far = context[:3]
+        return WordEntry(
+            own,
+            ["-2:" + feature for feature in far],
+            ["-1:" + feature for feature in context],
+            ["+1:" + feature for feature in context],
+            ["+2:" + feature for feature in far],
+        )
+
+    def _entry(self, token: str) -> WordEntry:
         entry = self._cache.get(token)
         if entry is None:
-            word = normalize_arabic_word(token[: MAX_WORD_CHARS * 4])[:MAX_WORD_CHARS]
-            own = self.word_features(word)
-            if self._lexical is not None:
-                own += self._lexical.word_features(word)
-            context = [feature for feature in own if not feature.startswith(("p", "s1", "s3", "len"))]
-            far = context[:3]
-            entry = _WordEntry(
-                own,
-                ["-2:" + feature for feature in far],
-                ["-1:" + feature for feature in context],
-                ["+1:" + feature for feature in context],
-                ["+2:" + feature for feature in far],
-            )
+            entry = self.word_entry(token)
             if len(self._cache) >= CACHE_LIMIT:
                 self._cache.clear()
             self._cache[token] = entry
         return entry
 
     def sentence_features(self, tokens: Sequence[str]) -> list[Features]:
-        """Features for every position: own features, neighbours' features, word bigrams."""
+        """Features for every position, in this order (the CRF tagger scores them in it): bias and
+        own features, those lent by the words at -2 and -1, the bigram with the previous word (or
+        BOS), those lent by the words at +1, the bigram with the next word (or EOS), those of +2."""
         entries = [self._entry(token) for token in tokens]
-        words = [entry.own[0][2:] for entry in entries]
+        words = [entry_word(entry) for entry in entries]
         last = len(tokens) - 1
         sequence: list[Features] = []
         for index, entry in enumerate(entries):
-            features = ["bias", *entry.own]
+            features = [BIAS, *entry.own]
             if index >= 2:
                 features += entries[index - 2].to_after_next
             if index >= 1:
                 features += entries[index - 1].to_next
-                features.append("bi-1=" + words[index - 1] + "|" + words[index])
+                features.append(previous_bigram(words[index - 1], words[index]))
             else:
-                features.append("BOS")
+                features.append(BOS)
             if index < last:
                 features += entries[index + 1].to_previous
-                features.append("bi+1=" + words[index] + "|" + words[index + 1])
+                features.append(next_bigram(words[index], words[index + 1]))
             else:
-                features.append("EOS")
+                features.append(EOS)
             if index < last - 1:
                 features += entries[index + 2].to_before_previous
             sequence.append(features)
         return sequence
+
+
+def entry_word(entry: WordEntry) -> str:
+    """The normalized word of an entry (its first feature is `w=<word>`)."""
+    return entry.own[0][2:]
+
+
+def previous_bigram(previous: str, word: str) -> str:
+    """The feature of a word and the one before it."""
+    return PREVIOUS_BIGRAM + previous + BIGRAM_SEPARATOR + word
+
+
+def next_bigram(word: str, following: str) -> str:
+    """The feature of a word and the one after it."""
+    return NEXT_BIGRAM + word + BIGRAM_SEPARATOR + following
 
 
 def frequency_bucket(count: int) -> str:
