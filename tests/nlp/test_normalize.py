@@ -15,6 +15,8 @@ from workers.nlp.normalize import normalize_arabic, normalize_arabic_word, norma
         ("هٰذا", "هذا"),  # dagger alef goes with the diacritics, not into a new alef
         ("ﻻ ﺑﺪ", "لا بد"),  # presentation forms become plain letters
         ("سرت، ٢٠٢٦", "سرت، ٢٠٢٦"),  # punctuation and Arabic-Indic digits are kept
+        ("١٠٠ \ufdfc", "١٠٠ ريال"),  # the rial ligature is spelled out, as camel-tools does
+        ("\u0649\u0654 \u0627\u0640\u0654", "ئ ا"),  # a hamza beside a letter after a fold composes with it
     ],
 )
 def test_normalize_arabic(text: str, expected: str) -> None:
