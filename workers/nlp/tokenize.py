@@ -3,7 +3,7 @@
 The split points are camel-tools' `simple_word_tokenize`: whitespace (as `str.split` sees it),
 then every Unicode punctuation or symbol character and emoji sequence on its own. camel-tools
 returns strings only and tries its symbol pattern at every character of every word; here one
-scan finds the words and their offsets, and the symbol pattern is only tried where it can match,
+split finds the words and their offsets, and the symbol pattern is only tried where it can match,
 so `text[token.start:token.end] == token.text` holds by construction and the tokens are the same
 (a property test compares the two on random text).
 """
@@ -11,7 +11,9 @@ so `text[token.start:token.end] == token.text` holds by construction and the tok
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
+from itertools import accumulate, repeat
 from typing import NamedTuple
 
 import regex
@@ -23,9 +25,10 @@ from camel_tools.tokenizers.word import _SYMBOLS_ALL, _SYMBOLS_RE
 SENTENCE_END = frozenset(".!?؟…۔")
 
 # `\s` of `re` is `str.isspace`, the whitespace `str.split()` splits on.
-_WORD = re.compile(r"\S+")
+_WHITESPACE_RUNS = re.compile(r"(\s+)")
 # The characters a match of `_SYMBOLS_RE` can begin with (the first character of each alternative).
 _SYMBOL_START = regex.compile(r"[\p{RI}\p{Emoji}0-9*#\p{S}\p{P}]")
+_new_tuple = tuple.__new__
 
 
 class Token(NamedTuple):
@@ -37,15 +40,38 @@ class Token(NamedTuple):
 
 
 def tokenize(text: str) -> list[Token]:
-    """Split `text` into tokens with exact offsets."""
+    """Split `text` into tokens with exact offsets.
+
+    Words (runs of non-whitespace) and their offsets come from one split; a word is cut further only
+    if it is longer than one character and holds a character a symbol can start with (a single
+    character is one token either way).
+    """
+    parts = _WHITESPACE_RUNS.split(text)  # word, space, word, ..., word (the first and last may be "")
+    bounds = list(accumulate(map(len, parts), initial=0))
+    words, starts, ends = parts[0::2], bounds[0::2], bounds[1::2]
+    to_split = sorted(
+        {
+            word
+            for word in (bisect_right(starts, symbol.start()) - 1 for symbol in _SYMBOL_START.finditer(text))
+            if ends[word] - starts[word] > 1
+        }
+    )
+
+    def whole_words(first: int, stop: int | None) -> Iterator[Token]:
+        spans = zip(words[first:stop], starts[first:stop], ends[first:stop], strict=True)
+        return map(_new_tuple, repeat(Token), spans)  # Token(...) without its Python-level __new__
+
     tokens: list[Token] = []
-    append = tokens.append
-    for word in _WORD.finditer(text):
-        start, end = word.span()
-        if _SYMBOL_START.search(text, start, end) is None:
-            append(Token(word[0], start, end))
-        else:
-            tokens += _split_symbols(text, start, end)
+    done = 0
+    for word in to_split:
+        tokens += whole_words(done, word)
+        tokens += _split_symbols(text, starts[word], ends[word])
+        done = word + 1
+    tokens += whole_words(done, None)
+    if tokens and not tokens[-1].text:
+        tokens.pop()
+    if tokens and not tokens[0].text:
+        del tokens[0]
     return tokens
 
 
