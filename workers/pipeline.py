@@ -24,7 +24,7 @@ from workers.nlp.entities.spans import bio_spans
 from workers.nlp.entities.tagger import BatchTagger, tag_sentences
 from workers.nlp.language import Language, LanguageDetector
 from workers.nlp.normalize import normalize_arabic, normalize_other
-from workers.nlp.tokenize import sentences, tokenize
+from workers.nlp.tokenize import Token, sentences, tokenize
 from workers.records import RawArticle, Rejection, decode_raw, now_rfc3339
 
 FIELDS = ("title", "body")
@@ -44,13 +44,6 @@ class Enriched:
 
     article: dict[str, Any]
     mentions: list[dict[str, Any]]
-
-
-@dataclass(frozen=True, slots=True)
-class FieldAnalysis:
-    normalized: str
-    token_count: int
-    entities: list[dict[str, Any]]
 
 
 def dedupe_key(article: RawArticle) -> str:
@@ -113,18 +106,21 @@ class Pipeline:
             texts["title"] = clean_text(article.title)
         record.update(texts)
 
-        language = self._detect("\n".join(texts[field] for field in FIELDS if field in texts))
+        fields = [field for field in FIELDS if field in texts]
+        language = self._detect("\n".join(texts[field] for field in fields))
         hint = article.fields.get("language")
-        analyses = {
-            field: self._analyze(texts[field], field, language.code, deadline) for field in FIELDS if field in texts
-        }
-        entities = [entity for analysis in analyses.values() for entity in analysis.entities]
+        tokens = {field: tokenize(texts[field]) for field in fields}
+        if language.code in TAGGED_LANGUAGES:
+            entities = self._entities({field: texts[field] for field in fields}, tokens, deadline)
+            normalize = normalize_arabic
+        else:
+            entities, normalize = [], normalize_other
 
         record["language"] = {"code": language.code, "confidence": language.confidence}
         if isinstance(hint, str):
             record["language"]["hint"] = hint
-        record["normalized"] = {field: analysis.normalized for field, analysis in analyses.items()}
-        record["tokens"] = {field: analysis.token_count for field, analysis in analyses.items()}
+        record["normalized"] = {field: normalize(texts[field]) for field in fields}
+        record["tokens"] = {field: len(tokens[field]) for field in fields}
         record["entities"] = entities
         record["dedupe_key"] = dedupe_key(article)
         record["enrichment"] = {
@@ -134,30 +130,31 @@ class Pipeline:
         }
         return Enriched(record, [self._mention(record, entity) for entity in entities])
 
-    def _analyze(self, text: str, field: str, language: str, deadline: float | None) -> FieldAnalysis:
-        tokens = tokenize(text)
-        if language != "ar":
-            return FieldAnalysis(normalize_other(text), len(tokens), [])
-        ranges = list(sentences(text, tokens))
-        words = [token.text for token in tokens]
-        sentence_words = [words[sentence.start : sentence.stop] for sentence in ranges]
+    def _entities(
+        self, texts: dict[str, str], tokens: dict[str, list[Token]], deadline: float | None
+    ) -> list[dict[str, Any]]:
+        """Entities of every field, in field order; the sentences of all fields are tagged together."""
+        in_sentences = [
+            (field, tokens[field][sentence.start : sentence.stop])
+            for field, text in texts.items()
+            for sentence in sentences(text, tokens[field])
+        ]
+        tagged = self._tag([[token.text for token in sentence] for _, sentence in in_sentences], deadline)
         entities = []
-        for sentence, in_sentence, tags in zip(
-            ranges, sentence_words, self._tag(sentence_words, deadline), strict=True
-        ):
+        for (field, sentence), tags in zip(in_sentences, tagged, strict=True):
             for span in bio_spans(tags):
-                first, last = tokens[sentence.start + span.start], tokens[sentence.start + span.end - 1]
+                first, last = sentence[span.start], sentence[span.end - 1]
                 entities.append(
                     {
                         "type": span.type,
-                        "text": text[first.start : last.end],
+                        "text": texts[field][first.start : last.end],
                         "start": first.start,
                         "end": last.end,
                         "field": field,
-                        "normalized": self._normal_form(in_sentence[span.start : span.end]),
+                        "normalized": self._normal_form([token.text for token in sentence[span.start : span.end]]),
                     }
                 )
-        return FieldAnalysis(normalize_arabic(text), len(tokens), entities)
+        return entities
 
     def _tag(self, sentence_words: list[list[str]], deadline: float | None) -> Iterator[list[str]]:
         """Tags per sentence, in batches of about BATCH_TOKENS tokens (one sentence at a time for a
