@@ -194,6 +194,7 @@ class _WordTable:
         # Per row, the known bigram features whose first word is its word: second word -> id.
         self.previous_bigrams: list[dict[str, int] | None] = [None]
         self.next_bigrams: list[dict[str, int] | None] = [None]
+        self.begins_bigrams = np.zeros(1024, dtype=np.bool_)
         self.own_scores: Scores = np.zeros((1024, len(model.labels)))
         # Lent to the positions at -2, -1, +1, +2 from the word, in the order they are scored.
         self.lent: list[Ids] = [np.full((1024, 1), model.no_attribute, dtype=np.intp) for _ in range(4)]
@@ -215,6 +216,7 @@ class _WordTable:
         if row == len(self.own_scores):
             self.own_scores = np.concatenate([self.own_scores, np.zeros_like(self.own_scores)])
             self.lent = [np.concatenate([ids, np.full_like(ids, self._model.no_attribute)]) for ids in self.lent]
+            self.begins_bigrams = np.concatenate([self.begins_bigrams, np.zeros_like(self.begins_bigrams)])
         weights = self._model.state_weights
         scores = self.own_scores[row]
         scores[:] = 0.0
@@ -233,6 +235,7 @@ class _WordTable:
         self.words.append(word)
         self.previous_bigrams.append(self._model.previous_bigrams.get(word))
         self.next_bigrams.append(self._model.next_bigrams.get(word))
+        self.begins_bigrams[row] = word in self._model.previous_bigrams or word in self._model.next_bigrams
         self._rows[token] = row
         return row
 
@@ -307,9 +310,10 @@ class CrfTagger:
             for_next[:, None],
             table.lent[3][_neighbours(rows, 2, remaining >= 2)],
         ]
+        weights_of_column = np.empty_like(scores)
         for attributes in steps:
-            for column in attributes.T:
-                scores += weights[column]
+            for column in np.ascontiguousarray(attributes.T):
+                scores += weights.take(column, axis=0, out=weights_of_column)
         return scores
 
     def _bigrams(self, rows: Ids, position: Ids, remaining: Ids) -> tuple[Ids, Ids]:
@@ -319,11 +323,9 @@ class CrfTagger:
         for_next = np.where(remaining == 0, self._eos, unknown)
         words, before, after = table.words, table.previous_bigrams, table.next_bigrams
         row_list = rows.tolist()
-        for index in np.flatnonzero(remaining >= 1).tolist():
+        for index in np.flatnonzero(table.begins_bigrams[rows] & (remaining >= 1)).tolist():
             first = row_list[index]
             to_previous, to_next = before[first], after[first]
-            if to_previous is None and to_next is None:
-                continue
             following = words[row_list[index + 1]]
             if to_previous is not None:
                 for_previous[index + 1] = to_previous.get(following, unknown)
@@ -352,23 +354,26 @@ def _viterbi(scores: Scores, lengths: Ids, transition: Scores) -> Ids:
     """
     order = np.argsort(-lengths, kind="stable")
     sorted_lengths = lengths[order]
-    count, longest = len(lengths), int(sorted_lengths[0])
+    count, longest, label_count = len(lengths), int(sorted_lengths[0]), transition.shape[0]
     sentence = np.repeat(np.argsort(order), lengths)  # rank of each position's sentence
     position = np.arange(len(scores)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    best = np.zeros((count, longest, transition.shape[0]))
-    best[sentence, position] = scores
-    running = [int(np.count_nonzero(sorted_lengths > step)) for step in range(longest)]
+    best = np.zeros((longest, count, label_count))  # [step, sentence, label]
+    best[position, sentence] = scores
+    running = np.count_nonzero(sorted_lengths[:, None] > np.arange(longest), axis=0).tolist()
+    candidates = np.empty((count, label_count, label_count))  # [sentence, previous, next]
     for step in range(1, longest):
         active = running[step]
-        best[:active, step] += (best[:active, step - 1, :, None] + transition).max(axis=1)
+        np.add(best[step - 1, :active, :, None], transition, out=candidates[:active])
+        best[step, :active] += candidates[:active].max(axis=1)
     ends = sorted_lengths - 1
-    labels = np.zeros((count, longest), dtype=np.intp)
-    labels[np.arange(count), ends] = best[np.arange(count), ends].argmax(axis=1)
+    labels = np.zeros((longest, count), dtype=np.intp)
+    everyone = np.arange(count)
+    labels[ends, everyone] = best[ends, everyone].argmax(axis=1)
+    into = np.ascontiguousarray(transition.T)  # into[next] = the transitions from every label to next
     for step in range(longest - 1, 0, -1):
         active = running[step]
-        into = transition[:, labels[:active, step]].T  # [sentence, previous]
-        labels[:active, step - 1] = (best[:active, step - 1] + into).argmax(axis=1)
-    result: Ids = labels[sentence, position]
+        labels[step - 1, :active] = (best[step - 1, :active] + into[labels[step, :active]]).argmax(axis=1)
+    result: Ids = labels[position, sentence]
     return result
 
 
