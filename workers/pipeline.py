@@ -142,6 +142,8 @@ class Pipeline:
         tagged = self._tag([[token.text for token in sentence] for _, sentence in in_sentences], deadline)
         entities = []
         for (field, sentence), tags in zip(in_sentences, tagged, strict=True):
+            if tags.count("O") == len(tags):
+                continue  # no entity: most sentences of a long article
             for span in bio_spans(tags):
                 first, last = sentence[span.start], sentence[span.end - 1]
                 entities.append(

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from khabar_strategies import THOROUGH, any_text, emoji_and_symbol_text
 
-from workers.nlp.tokenize import sentences, tokenize
+from workers.nlp.tokenize import SENTENCE_END, sentences, tokenize
 
 
 @THOROUGH
@@ -45,3 +45,17 @@ def test_sentences_partition_the_token_indices(text: str) -> None:
 @given(st.one_of(any_text, emoji_and_symbol_text))
 def test_tokens_are_camel_tools_tokens(text: str) -> None:
     assert [token.text for token in tokenize(text)] == simple_word_tokenize(text)
+
+
+@THOROUGH
+@given(st.one_of(any_text, st.lists(st.sampled_from(["خبر", ".", "؟", "\n", " ", "\n\n", "،", "x"])).map("".join)))
+def test_sentences_end_exactly_after_final_punctuation_or_before_a_line_break(text: str) -> None:
+    tokens = tokenize(text)
+
+    def ends_a_sentence(index: int) -> bool:
+        following = tokens[index + 1].start if index + 1 < len(tokens) else len(text)
+        return tokens[index].text in SENTENCE_END or "\n" in text[tokens[index].end : following]
+
+    for span in sentences(text, tokens):
+        assert not any(ends_a_sentence(index) for index in span[:-1])
+        assert ends_a_sentence(span[-1]) or span[-1] == len(tokens) - 1

@@ -29,6 +29,7 @@ _WHITESPACE_RUNS = re.compile(r"(\s+)")
 # The characters a match of `_SYMBOLS_RE` can begin with (the first character of each alternative).
 _SYMBOL_START = regex.compile(r"[\p{RI}\p{Emoji}0-9*#\p{S}\p{P}]")
 _new_tuple = tuple.__new__
+_LINE_BREAK = re.compile("\n")
 
 
 class Token(NamedTuple):
@@ -100,11 +101,15 @@ def sentences(text: str, tokens: Sequence[Token]) -> Iterator[range]:
     A sentence ends after sentence-final punctuation or where a line break separates two tokens,
     so that the tagger sees sentence-sized inputs like those it was trained on.
     """
+    ends = [token.end for token in tokens]
+    last = len(tokens) - 1
+    breaks = {index for index, token in enumerate(tokens) if token.text in SENTENCE_END}
+    # A line break lies after the last token that ends before it (tokens hold no whitespace).
+    breaks.update(bisect_right(ends, line_break.start()) - 1 for line_break in _LINE_BREAK.finditer(text))
     begin = 0
-    for index, token in enumerate(tokens):
-        next_start = tokens[index + 1].start if index + 1 < len(tokens) else len(text)
-        if token.text in SENTENCE_END or "\n" in text[token.end : next_start]:
+    for index in sorted(breaks):
+        if 0 <= index < last:
             yield range(begin, index + 1)
             begin = index + 1
-    if begin < len(tokens):
-        yield range(begin, len(tokens))
+    if begin <= last:
+        yield range(begin, last + 1)
