@@ -1,12 +1,13 @@
 """Decoding: every malformed input becomes a Rejection with a stable kind; dead letters fit their schema."""
 
+import tracemalloc
 from pathlib import Path
 
 import orjson
 import pytest
 from data.malformed_lines import malformed_lines
 
-from workers.records import RawArticle, Rejection, dead_letter, decode_raw, is_rfc3339, schema_errors
+from workers.records import RawArticle, Rejection, dead_letter, decode_raw, encode, is_rfc3339, schema_errors
 from workers.settings import MIB
 
 DATA = Path(__file__).parent / "data"
@@ -94,3 +95,14 @@ def test_error_kinds_are_the_schemas_kinds() -> None:
 
     schema_kinds = validator("dead-letter.v1").schema["properties"]["error"]["properties"]["kind"]["enum"]
     assert set(get_args(ErrorKind)) == set(schema_kinds)
+
+
+def test_encoded_records_hold_no_more_memory_than_their_bytes() -> None:
+    """Outputs wait in memory for the broker: a small record must not pin orjson's 4 KiB buffer."""
+    tracemalloc.start()
+    try:
+        encoded = [encode({"id": f"a-{number}", "entity": "سرت"}) for number in range(1000)]
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert held < 1000 * (len(encoded[0]) + 200)

@@ -146,5 +146,10 @@ def now_rfc3339() -> str:
 
 
 def encode(record: dict[str, Any]) -> bytes:
-    """Serialize an outgoing record (orjson: compact, UTF-8, rejects lone surrogates)."""
-    return orjson.dumps(record)
+    """Serialize an outgoing record (orjson: compact, UTF-8, rejects lone surrogates).
+
+    The result is copied to its exact size: orjson returns at least a 4 KiB allocation per call,
+    and outputs wait in memory until the broker acknowledges them (a long article's thousand
+    entity mentions held 5.6 MiB instead of 0.6).
+    """
+    return bytes(memoryview(orjson.dumps(record)))
