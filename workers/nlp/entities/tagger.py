@@ -217,11 +217,9 @@ class _WordTable:
             self.own_scores = np.concatenate([self.own_scores, np.zeros_like(self.own_scores)])
             self.lent = [np.concatenate([ids, np.full_like(ids, self._model.no_attribute)]) for ids in self.lent]
             self.begins_bigrams = np.concatenate([self.begins_bigrams, np.zeros_like(self.begins_bigrams)])
-        weights = self._model.state_weights
-        scores = self.own_scores[row]
-        scores[:] = 0.0
-        for attribute in self._known([BIAS, *entry.own]):
-            scores += weights[attribute]
+        own = self._known([BIAS, *entry.own])
+        # From zero, one feature after the other: accumulate adds strictly in order (0 + w is w).
+        self.own_scores[row] = np.add.accumulate(self._model.state_weights[own], axis=0)[-1] if own else 0.0
         lent = (entry.to_after_next, entry.to_next, entry.to_previous, entry.to_before_previous)
         for index, features in enumerate(lent):
             known = self._known(features)
@@ -241,8 +239,8 @@ class _WordTable:
 
     def _known(self, features: Features) -> list[int]:
         """Ids of the features the model knows, in order; the others add nothing to any score."""
-        ids = self._model.attribute_ids
-        return [ids[feature] for feature in features if feature in ids]
+        known = self._model.attribute_ids.get
+        return [attribute for feature in features if (attribute := known(feature)) is not None]
 
 
 class CrfTagger:
