@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workers.nlp.entities import tagger as tagger_module
 from workers.nlp.entities.features import FeatureExtractor, make_extractor
 from workers.nlp.entities.integrity import checksum_path
 from workers.nlp.entities.spans import bio_spans
@@ -225,3 +226,13 @@ def test_empty_sentences_in_a_batch_get_no_tags(tagger: CrfTagger) -> None:
     assert tags[0] == tags[2] == []
     assert tags[1] == tagger.tag(["وصل", "الوفد", "إلى", "بغداد"])
     assert tagger.tag_sentences([[], []]) == [[], []]
+
+
+def test_a_full_word_table_starts_afresh_and_scores_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    pairs = [word for pair in KNOWN_PAIRS[:40] for word in pair]
+    sentences = [pairs[start : start + 8] for start in range(0, len(pairs), 8)] + [["وصل", "الرئيس", "إلى", "بغداد"]]
+    expected = [CrfTagger.load().state_scores([sentence]) for sentence in sentences]
+    small = CrfTagger.load(DEFAULT_MODEL_DIR)  # a tagger of its own, not the shared default
+    monkeypatch.setattr(tagger_module, "CACHE_LIMIT", 12)
+    for sentence, scores in zip(sentences[::-1] + sentences, expected[::-1] + expected, strict=True):
+        assert np.array_equal(small.state_scores([sentence]), scores)

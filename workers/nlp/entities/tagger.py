@@ -64,6 +64,7 @@ METADATA_FILE = "model.json"
 
 Scores = npt.NDArray[np.float64]
 Ids = npt.NDArray[np.intp]
+AttributeIds = npt.NDArray[np.int32]  # 33k attributes: half the memory of intp in the word table
 
 # CRFsuite's model file (crf1d): a header of magic, size, type, version, feature, label and
 # attribute counts, and the offsets of the feature array and of the label and attribute string
@@ -197,7 +198,7 @@ class _WordTable:
         self.begins_bigrams = np.zeros(1024, dtype=np.bool_)
         self.own_scores: Scores = np.zeros((1024, len(model.labels)))
         # Lent to the positions at -2, -1, +1, +2 from the word, in the order they are scored.
-        self.lent: list[Ids] = [np.full((1024, 1), model.no_attribute, dtype=np.intp) for _ in range(4)]
+        self.lent: list[AttributeIds] = [np.full((1024, 1), model.no_attribute, dtype=np.int32) for _ in range(4)]
 
     def rows(self, tokens: Sequence[str]) -> list[int]:
         rows = self._rows
@@ -225,7 +226,7 @@ class _WordTable:
             known = self._known(features)
             table = self.lent[index]
             if len(known) > table.shape[1]:
-                padding = np.full((len(table), len(known) - table.shape[1]), self._model.no_attribute)
+                padding = np.full((len(table), len(known) - table.shape[1]), self._model.no_attribute, table.dtype)
                 table = self.lent[index] = np.concatenate([table, padding], axis=1)
             table[row] = self._model.no_attribute
             table[row, : len(known)] = known
@@ -300,7 +301,7 @@ class CrfTagger:
         remaining = np.repeat(lengths, lengths) - position - 1
         scores = table.own_scores[rows]
         for_previous, for_next = self._bigrams(rows, position, remaining)
-        steps: list[Ids] = [
+        steps: list[npt.NDArray[np.integer[Any]]] = [
             table.lent[0][_neighbours(rows, -2, position >= 2)],
             table.lent[1][_neighbours(rows, -1, position >= 1)],
             for_previous[:, None],
