@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from importlib.metadata import version
+from typing import Any
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 UNDETERMINED = "und"
 # Language id is linear in the text's length and settles long before the end of an article.
 SAMPLE_CHARS = 2_000
+# Remembered automaton walks (one per distinct state and word); forgotten all at once beyond this.
+WALK_CACHE_LIMIT = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +22,59 @@ class Language:
 
     code: str
     confidence: float
+
+
+class _RememberingIdentifier(LanguageIdentifier):
+    """py3langid's identifier, its byte automaton walked a word (and the space after it) at a time.
+
+    py3langid walks its automaton over every byte of the text in Python and counts the features
+    each state emits. A walk from a given state over given bytes always ends in the same state and
+    emits the same features, so each (state, word) walk is remembered: the features come out in the
+    same order with the same counts, and the scores are py3langid's own.
+    """
+
+    __slots__ = ("_remembered", "_walks")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # state -> word -> (features emitted over the word and the space after it, state reached)
+        self._walks: dict[int, dict[bytes, tuple[list[int], int]]] = {}
+        self._remembered = 0
+
+    def _raw_score(self, text: bytes) -> Any:
+        visits = self.feature_counts(text)
+        return self._sparse_score(visits, self.nb_ptc) if visits else super()._raw_score(text)
+
+    def feature_counts(self, text: bytes) -> Counter[int] | None:
+        """The features the automaton emits over `text`, counted in order of first emission."""
+        walks = self._walks
+        if self._remembered > WALK_CACHE_LIMIT:
+            walks.clear()
+            self._remembered = 0
+        *words, last = text.split(b" ")
+        emitted: list[int] = []
+        state = 0
+        for word in words:
+            from_state = walks.get(state)
+            if from_state is None:
+                from_state = walks[state] = {}
+            walk = from_state.get(word)
+            if walk is None:
+                walk = from_state[word] = self._walk(state, word + b" ")
+                self._remembered += 1
+            emitted += walk[0]
+            state = walk[1]
+        emitted += self._walk(state, last)[0]
+        return Counter(emitted) if emitted else None
+
+    def _walk(self, state: int, data: bytes) -> tuple[list[int], int]:
+        transitions, rows, outputs = self.tk_nextmove, self._rowbase, self.tk_output
+        emitted = []
+        for byte in data:
+            state = transitions[rows[state] + byte]
+            if outputs[state] >= 0:
+                emitted.append(outputs[state])
+        return emitted, state
 
 
 class LanguageDetector:
@@ -31,7 +88,7 @@ class LanguageDetector:
     @classmethod
     def load(cls) -> LanguageDetector:
         """Load the bundled model (about half a second); do it once per process."""
-        return cls(LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
+        return cls(_RememberingIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
 
     def __call__(self, text: str) -> Language:
         sample = text[:SAMPLE_CHARS]
