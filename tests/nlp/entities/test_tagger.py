@@ -15,13 +15,14 @@ from hypothesis import strategies as st
 
 from workers.nlp.entities import tagger as tagger_module
 from workers.nlp.entities.features import FeatureExtractor, make_extractor
-from workers.nlp.entities.integrity import checksum_path
+from workers.nlp.entities.integrity import checksum_path, write_checksum
 from workers.nlp.entities.spans import bio_spans
 from workers.nlp.entities.tagger import (
     DEFAULT_MODEL_DIR,
     MODEL_FILE,
     CrfModel,
     CrfTagger,
+    ModelFormatError,
     ModelIntegrityError,
     _viterbi,
     read_metadata,
@@ -236,3 +237,10 @@ def test_a_full_word_table_starts_afresh_and_scores_the_same(monkeypatch: pytest
     monkeypatch.setattr(tagger_module, "CACHE_LIMIT", 12)
     for sentence, scores in zip(sentences[::-1] + sentences, expected[::-1] + expected, strict=True):
         assert np.array_equal(small.state_scores([sentence]), scores)
+
+
+def test_a_file_that_is_not_a_crfsuite_model_is_refused(tmp_path: Path) -> None:
+    (tmp_path / MODEL_FILE).write_bytes(b"lCRF" + bytes(60))
+    write_checksum(tmp_path / MODEL_FILE)
+    with pytest.raises(ModelFormatError, match="not a CRFsuite"):
+        CrfTagger.load(tmp_path)

@@ -51,6 +51,7 @@ __all__ = [
     "BatchTagger",
     "CrfModel",
     "CrfTagger",
+    "ModelFormatError",
     "ModelIntegrityError",
     "read_metadata",
     "tag_sentences",
@@ -248,6 +249,9 @@ class CrfTagger:
     """Tags a token sequence with BIO tags over PER, LOC, ORG, MISC.
 
     Not thread-safe (the word table grows as words are seen): use one instance per thread.
+    Features are looked up by their Python strings. CRFsuite itself sees C strings (cut at a NUL)
+    and python-crfsuite refuses lone surrogates; neither reaches a tagger from the pipeline
+    (cleaning drops NULs, JSON cannot carry lone surrogates), and here such a word is simply unknown.
     """
 
     name = "crf"
