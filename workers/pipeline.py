@@ -143,7 +143,7 @@ class Pipeline:
         entities = []
         for (field, sentence), tags in zip(in_sentences, tagged, strict=True):
             if tags.count("O") == len(tags):
-                continue  # no entity: most sentences of a long article
+                continue  # no entity in this sentence
             for span in bio_spans(tags):
                 first, last = sentence[span.start], sentence[span.end - 1]
                 entities.append(
