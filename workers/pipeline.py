@@ -24,7 +24,7 @@ from workers.nlp.entities.spans import bio_spans
 from workers.nlp.entities.tagger import BatchTagger, tag_sentences
 from workers.nlp.language import Language, LanguageDetector
 from workers.nlp.normalize import normalize_arabic, normalize_other
-from workers.nlp.tokenize import Token, sentences, tokenize
+from workers.nlp.tokenize import Tokens, sentences, split_tokens
 from workers.records import RawArticle, Rejection, decode_raw, now_rfc3339
 
 FIELDS = ("title", "body")
@@ -109,7 +109,7 @@ class Pipeline:
         fields = [field for field in FIELDS if field in texts]
         language = self._detect("\n".join(texts[field] for field in fields))
         hint = article.fields.get("language")
-        tokens = {field: tokenize(texts[field]) for field in fields}
+        tokens = {field: split_tokens(texts[field]) for field in fields}
         if language.code in TAGGED_LANGUAGES:
             entities = self._entities({field: texts[field] for field in fields}, tokens, deadline)
             normalize = normalize_arabic
@@ -120,7 +120,7 @@ class Pipeline:
         if isinstance(hint, str):
             record["language"]["hint"] = hint
         record["normalized"] = {field: normalize(texts[field]) for field in fields}
-        record["tokens"] = {field: len(tokens[field]) for field in fields}
+        record["tokens"] = {field: len(tokens[field].texts) for field in fields}
         record["entities"] = entities
         record["dedupe_key"] = dedupe_key(article)
         record["enrichment"] = {
@@ -131,29 +131,29 @@ class Pipeline:
         return Enriched(record, [self._mention(record, entity) for entity in entities])
 
     def _entities(
-        self, texts: dict[str, str], tokens: dict[str, list[Token]], deadline: float | None
+        self, texts: dict[str, str], tokens: dict[str, Tokens], deadline: float | None
     ) -> list[dict[str, Any]]:
         """Entities of every field, in field order; the sentences of all fields are tagged together."""
         in_sentences = [
-            (field, tokens[field][sentence.start : sentence.stop])
-            for field, text in texts.items()
-            for sentence in sentences(text, tokens[field])
+            (field, sentence) for field, text in texts.items() for sentence in sentences(text, tokens[field])
         ]
-        tagged = self._tag([[token.text for token in sentence] for _, sentence in in_sentences], deadline)
+        words = [tokens[field].texts[sentence.start : sentence.stop] for field, sentence in in_sentences]
         entities = []
-        for (field, sentence), tags in zip(in_sentences, tagged, strict=True):
+        for (field, sentence), tags in zip(in_sentences, self._tag(words, deadline), strict=True):
             if tags.count("O") == len(tags):
                 continue  # no entity in this sentence
+            field_tokens = tokens[field]
             for span in bio_spans(tags):
-                first, last = sentence[span.start], sentence[span.end - 1]
+                first, stop = sentence.start + span.start, sentence.start + span.end
+                start, end = field_tokens.starts[first], field_tokens.ends[stop - 1]
                 entities.append(
                     {
                         "type": span.type,
-                        "text": texts[field][first.start : last.end],
-                        "start": first.start,
-                        "end": last.end,
+                        "text": texts[field][start:end],
+                        "start": start,
+                        "end": end,
                         "field": field,
-                        "normalized": self._normal_form([token.text for token in sentence[span.start : span.end]]),
+                        "normalized": self._normal_form(field_tokens.texts[first:stop]),
                     }
                 )
         return entities

@@ -3,7 +3,7 @@
 import pytest
 from camel_tools.tokenizers.word import simple_word_tokenize
 
-from workers.nlp.tokenize import sentences, tokenize
+from workers.nlp.tokenize import Tokens, sentences, split_tokens, tokenize
 
 
 def test_offsets_round_trip() -> None:
@@ -24,14 +24,15 @@ def test_repeated_words_get_their_own_offsets() -> None:
 
 def test_sentences_end_at_final_punctuation_and_line_breaks() -> None:
     text = "جملة أولى. جملة ثانية؟ ثالثة\nرابعة"
-    tokens = tokenize(text)
-    spans = [" ".join(tokens[index].text for index in sentence) for sentence in sentences(text, tokens)]
+    tokens = split_tokens(text)
+    spans = [" ".join(tokens.texts[index] for index in sentence) for sentence in sentences(text, tokens)]
     assert spans == ["جملة أولى .", "جملة ثانية ؟", "ثالثة", "رابعة"]
 
 
 def test_empty_text_has_no_tokens_and_no_sentences() -> None:
     assert tokenize("") == []
-    assert list(sentences("", [])) == []
+    assert split_tokens("") == Tokens([], [], [])
+    assert list(sentences("", split_tokens(""))) == []
 
 
 @pytest.mark.parametrize(
@@ -55,4 +56,5 @@ def test_empty_text_has_no_tokens_and_no_sentences() -> None:
 def test_tokens_are_those_of_camel_tools(text: str) -> None:
     tokens = tokenize(text)
     assert [token.text for token in tokens] == simple_word_tokenize(text)
+    assert split_tokens(text) == Tokens([t.text for t in tokens], [t.start for t in tokens], [t.end for t in tokens])
     assert all(text[token.start : token.end] == token.text for token in tokens)

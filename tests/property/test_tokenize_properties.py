@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from khabar_strategies import THOROUGH, any_text, emoji_and_symbol_text
 
-from workers.nlp.tokenize import SENTENCE_END, sentences, tokenize
+from workers.nlp.tokenize import SENTENCE_END, Tokens, sentences, split_tokens, tokenize
 
 
 @THOROUGH
@@ -36,7 +36,7 @@ def test_only_whitespace_lies_outside_tokens(text: str) -> None:
 @given(any_text)
 def test_sentences_partition_the_token_indices(text: str) -> None:
     tokens = tokenize(text)
-    spans = list(sentences(text, tokens))
+    spans = list(sentences(text, split_tokens(text)))
     assert all(spans)
     assert [index for span in spans for index in span] == list(range(len(tokens)))
 
@@ -44,7 +44,9 @@ def test_sentences_partition_the_token_indices(text: str) -> None:
 @THOROUGH
 @given(st.one_of(any_text, emoji_and_symbol_text))
 def test_tokens_are_camel_tools_tokens(text: str) -> None:
-    assert [token.text for token in tokenize(text)] == simple_word_tokenize(text)
+    tokens = tokenize(text)
+    assert [token.text for token in tokens] == simple_word_tokenize(text)
+    assert split_tokens(text) == Tokens([t.text for t in tokens], [t.start for t in tokens], [t.end for t in tokens])
 
 
 @THOROUGH
@@ -56,6 +58,6 @@ def test_sentences_end_exactly_after_final_punctuation_or_before_a_line_break(te
         following = tokens[index + 1].start if index + 1 < len(tokens) else len(text)
         return tokens[index].text in SENTENCE_END or "\n" in text[tokens[index].end : following]
 
-    for span in sentences(text, tokens):
+    for span in sentences(text, split_tokens(text)):
         assert not any(ends_a_sentence(index) for index in span[:-1])
         assert ends_a_sentence(span[-1]) or span[-1] == len(tokens) - 1

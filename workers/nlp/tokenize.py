@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator, Sequence
-from itertools import accumulate, repeat
+from collections.abc import Iterator
+from itertools import accumulate
 from typing import NamedTuple
 
 import regex
@@ -28,7 +28,6 @@ SENTENCE_END = frozenset(".!?؟…۔")
 _WHITESPACE_RUNS = re.compile(r"(\s+)")
 # The characters a match of `_SYMBOLS_RE` can begin with (the first character of each alternative).
 _SYMBOL_START = regex.compile(r"[\p{RI}\p{Emoji}0-9*#\p{S}\p{P}]")
-_new_tuple = tuple.__new__
 _LINE_BREAK = re.compile("\n")
 
 
@@ -40,7 +39,20 @@ class Token(NamedTuple):
     end: int
 
 
+class Tokens(NamedTuple):
+    """The tokens of a text as three parallel lists (what the pipeline needs, without an object per token)."""
+
+    texts: list[str]
+    starts: list[int]
+    ends: list[int]
+
+
 def tokenize(text: str) -> list[Token]:
+    """Split `text` into tokens with exact offsets, one `Token` each."""
+    return list(map(Token, *split_tokens(text)))
+
+
+def split_tokens(text: str) -> Tokens:
     """Split `text` into tokens with exact offsets.
 
     Words (runs of non-whitespace) and their offsets come from one split; a word is cut further only
@@ -49,31 +61,42 @@ def tokenize(text: str) -> list[Token]:
     """
     parts = _WHITESPACE_RUNS.split(text)  # word, space, word, ..., word (the first and last may be "")
     bounds = list(accumulate(map(len, parts), initial=0))
-    words, starts, ends = parts[0::2], bounds[0::2], bounds[1::2]
+    tokens = Tokens(parts[0::2], bounds[0::2], bounds[1::2])
     to_split = sorted(
         {
             word
-            for word in (bisect_right(starts, symbol.start()) - 1 for symbol in _SYMBOL_START.finditer(text))
-            if ends[word] - starts[word] > 1
+            for word in (bisect_right(tokens.starts, symbol.start()) - 1 for symbol in _SYMBOL_START.finditer(text))
+            if tokens.ends[word] - tokens.starts[word] > 1
         }
     )
+    if to_split:
+        tokens = _with_symbols_split(text, tokens, to_split)
+    first = 0 if tokens.texts[0] else 1
+    stop = len(tokens.texts) if tokens.texts[-1] else len(tokens.texts) - 1
+    if (first, stop) != (0, len(tokens.texts)):  # text began or ended with whitespace
+        tokens = Tokens(tokens.texts[first:stop], tokens.starts[first:stop], tokens.ends[first:stop])
+    return tokens
 
-    def whole_words(first: int, stop: int | None) -> Iterator[Token]:
-        spans = zip(words[first:stop], starts[first:stop], ends[first:stop], strict=True)
-        return map(_new_tuple, repeat(Token), spans)  # Token(...) without its Python-level __new__
 
-    tokens: list[Token] = []
+def _with_symbols_split(text: str, words: Tokens, to_split: list[int]) -> Tokens:
+    """`words` with each word of `to_split` replaced by its pieces (see `_split_symbols`)."""
+    texts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
     done = 0
     for word in to_split:
-        tokens += whole_words(done, word)
-        tokens += _split_symbols(text, starts[word], ends[word])
+        texts += words.texts[done:word]
+        starts += words.starts[done:word]
+        ends += words.ends[done:word]
+        for piece in _split_symbols(text, words.starts[word], words.ends[word]):
+            texts.append(piece.text)
+            starts.append(piece.start)
+            ends.append(piece.end)
         done = word + 1
-    tokens += whole_words(done, None)
-    if tokens and not tokens[-1].text:
-        tokens.pop()
-    if tokens and not tokens[0].text:
-        del tokens[0]
-    return tokens
+    texts += words.texts[done:]
+    starts += words.starts[done:]
+    ends += words.ends[done:]
+    return Tokens(texts, starts, ends)
 
 
 def _split_symbols(text: str, start: int, end: int) -> Iterator[Token]:
@@ -95,17 +118,16 @@ def _split_symbols(text: str, start: int, end: int) -> Iterator[Token]:
         yield Token(text[piece_start:end], piece_start, end)
 
 
-def sentences(text: str, tokens: Sequence[Token]) -> Iterator[range]:
+def sentences(text: str, tokens: Tokens) -> Iterator[range]:
     """Yield index ranges of `tokens` that form sentences.
 
     A sentence ends after sentence-final punctuation or where a line break separates two tokens,
     so that the tagger sees sentence-sized inputs like those it was trained on.
     """
-    ends = [token.end for token in tokens]
-    last = len(tokens) - 1
-    breaks = {index for index, token in enumerate(tokens) if token.text in SENTENCE_END}
+    last = len(tokens.texts) - 1
+    breaks = {index for index, piece in enumerate(tokens.texts) if piece in SENTENCE_END}
     # A line break lies after the last token that ends before it (tokens hold no whitespace).
-    breaks.update(bisect_right(ends, line_break.start()) - 1 for line_break in _LINE_BREAK.finditer(text))
+    breaks.update(bisect_right(tokens.ends, line_break.start()) - 1 for line_break in _LINE_BREAK.finditer(text))
     begin = 0
     for index in sorted(breaks):
         if 0 <= index < last:
