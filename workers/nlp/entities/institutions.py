@@ -67,6 +67,12 @@ def _is_institution(word: str) -> bool:
     )
 
 
+@lru_cache(maxsize=65_536)
+def _is_institution_token(token: str) -> bool:
+    """`_is_institution` of a token as written."""
+    return _is_institution(normalize_arabic_word(token))
+
+
 def _is_definite(word: str, first: bool) -> bool:
     """A name word: definite; after the first, a conjunction may join it («المدفعية والصواريخ»)."""
     if word in NAME_BREAKERS:
@@ -137,9 +143,9 @@ class InstitutionTagger:
 
     @staticmethod
     def _add_institutions(tokens: Sequence[str], tags: list[str]) -> list[str]:
+        if not any(map(_is_institution_token, tokens)):
+            return tags  # most sentences: decided by one cached look-up per token
         normalized = [normalize_arabic_word(token) for token in tokens]
-        if not any(map(_is_institution, normalized)):
-            return tags
 
         def place(index: int) -> bool:
             return tags[index].endswith("-LOC") or is_place(normalized[index])
