@@ -3,6 +3,7 @@
 import re
 
 from hypothesis import example, given
+from hypothesis import strategies as st
 from khabar_strategies import THOROUGH, any_text
 
 from workers.nlp.clean import clean_text
@@ -26,3 +27,10 @@ def test_idempotent_unless_escaped_markup_is_revealed(text: str) -> None:
     cleaned = clean_text(text)
     if "<" not in cleaned and "&" not in cleaned:
         assert clean_text(cleaned) == cleaned
+
+
+@THOROUGH
+@given(st.lists(st.sampled_from([" ", "\t", "\xa0", "a", "ب", "  ", "\t \xa0"])).map("".join))
+def test_every_run_of_spaces_tabs_and_no_break_spaces_becomes_one_space(text: str) -> None:
+    words = [word for word in re.split("[ \t\xa0]", text) if word]
+    assert clean_text(text) == " ".join(words)

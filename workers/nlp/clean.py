@@ -20,7 +20,9 @@ _INVISIBLE = re.compile(
     "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]"
 )
 _LINE_BREAK = re.compile(r"\r\n?|[\u2028\u2029\x85]")
-_SPACES = re.compile(r"[ \t\u00a0]+")
+# Runs of spaces, tabs and no-break spaces that are not already one plain space (a lone space,
+# the common case, is left alone rather than replaced by itself).
+_SPACES = re.compile(r"[ \t\u00a0]{2,}|[\t\u00a0]")
 _BLANK_LINES = re.compile(r"\n\s*\n\s*(?:\n\s*)+")
 
 
