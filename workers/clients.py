@@ -40,23 +40,23 @@ def output_record_limit(settings: Settings) -> int:
 
 
 def ensure_topics(settings: Settings) -> list[str]:
-    """Create Khabar's topics where missing (Faust does not create source topics); return the new ones."""
-    limit = str(output_record_limit(settings) + 64 * 1024)
+    """Create Khabar's topics where missing (Faust does not create source topics); return the new ones.
+
+    The dedupe table's changelog is created here as well, compacted and with the input's partition
+    count: Tansu would otherwise auto-create it with its own default when Faust first asks for it.
+    """
+    limit = {"max.message.bytes": str(output_record_limit(settings) + 64 * 1024)}
+    configs = {topic: limit for topic in settings.topics}
+    if settings.dedupe_horizon > 0:
+        configs[settings.changelog_topic] = {"cleanup.policy": "compact"}
     admin = KafkaAdminClient(client_id=f"{settings.app_id}-admin", **client_config(settings))
     try:
         existing = set(admin.list_topics())
-        missing = [topic for topic in settings.topics if topic not in existing]
+        missing = [topic for topic in configs if topic not in existing]
         for topic in missing:
             try:
                 admin.create_topics(
-                    [
-                        NewTopic(
-                            topic,
-                            settings.partitions,
-                            settings.replication_factor,
-                            topic_configs={"max.message.bytes": limit},
-                        )
-                    ]
+                    [NewTopic(topic, settings.partitions, settings.replication_factor, topic_configs=configs[topic])]
                 )
             except TopicAlreadyExistsError:
                 log.debug("topic %s was created concurrently", topic)

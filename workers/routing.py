@@ -17,11 +17,15 @@ OutputKind = Literal["enriched", "entity", "dead_letter"]
 
 @dataclass(frozen=True, slots=True)
 class Output:
-    """One outgoing record: which stream it belongs to, its key and its encoded value."""
+    """One outgoing record: which stream it belongs to, its key and its encoded value.
+
+    An enriched record also carries its article's `dedupe_key`, by which the stream skips replays.
+    """
 
     kind: OutputKind
     key: bytes | None
     value: bytes
+    dedupe_key: str | None = None
 
 
 def route(
@@ -37,7 +41,7 @@ def route(
                 Output("entity", mention["entity"]["normalized"].encode(), encode(mention))
                 for mention in outcome.mentions
             ]
-            return [Output("enriched", key, article), *mentions]
+            return [Output("enriched", key, article, outcome.article["dedupe_key"]), *mentions]
         outcome = Rejection(
             "too_large",
             f"the enriched record would be {len(article)} bytes, the output limit is {max_output_bytes}",

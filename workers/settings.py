@@ -28,7 +28,9 @@ class Settings:
     replication_factor: int = 1
     max_record_bytes: int = MIB
     enrich_time_limit: float = 10.0
+    dedupe_horizon: float = 900.0
     batch_size: int = 32
+    buffer_records: int = 128
     batch_seconds: float = 0.05
     session_timeout: float = 6.0
     heartbeat_interval: float = 1.0
@@ -60,6 +62,11 @@ class Settings:
         return (self.topic_raw, self.topic_enriched, self.topic_entities, self.topic_dead_letter)
 
     @property
+    def changelog_topic(self) -> str:
+        """The compacted topic that records which dedupe keys were published (`workers.stream.published`)."""
+        return f"{self.app_id}-published-changelog"
+
+    @property
     def state_dir(self) -> Path:
         return Path(self.data_dir)
 
@@ -79,7 +86,7 @@ class Settings:
 
     def validate(self) -> None:
         """Reject values that would only fail later, far from their cause."""
-        positive = ("partitions", "replication_factor", "max_record_bytes", "batch_size")
+        positive = ("partitions", "replication_factor", "max_record_bytes", "batch_size", "buffer_records")
         for name in positive:
             if getattr(self, name) < 1:
                 raise ConfigurationError(f"{ENVIRONMENT[name]} must be at least 1, got {getattr(self, name)}")

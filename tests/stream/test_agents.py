@@ -16,6 +16,7 @@ from workers.pipeline import Pipeline
 from workers.settings import Settings
 from workers.stream import agents
 from workers.stream.app import create_app
+from workers.stream.published import PublishedKeys
 
 
 class PlaceTagger:
@@ -62,7 +63,11 @@ class PoisonTagger(PlaceTagger):
 
 
 async def run_agent(
-    app: faust.App, inputs: list[bytes], enriched_failures: int = 0, tagger: PlaceTagger | None = None
+    app: faust.App,
+    inputs: list[bytes],
+    enriched_failures: int = 0,
+    tagger: PlaceTagger | None = None,
+    published: PublishedKeys | None = None,
 ) -> dict[str, RecordingTopic]:
     settings = Settings.from_env({}, batch_size=4, batch_seconds=0.01)
     topics = agents.declare_topics(app, settings)
@@ -72,8 +77,8 @@ async def run_agent(
         "dead_letter": RecordingTopic("dead_letter"),
     }
     routed = agents.Topics(raw=topics.raw, **recorders)  # type: ignore[arg-type]
-    agent = agents.EnrichAgent(Pipeline(LanguageDetector.load(), tagger or PlaceTagger()), routed, settings)
-    faust_agent = app.agent(topics.raw, name="enrich-under-test")(agent)
+    agent = agents.EnrichAgent(Pipeline(LanguageDetector.load(), tagger or PlaceTagger()), routed, settings, published)
+    faust_agent = app.agent(topics.raw, name=f"enrich-under-test-{len(app.agents)}")(agent)
     async with faust_agent.test_context() as context:
         for payload in inputs:
             await context.put(payload, key=None)
@@ -110,3 +115,24 @@ def test_a_poison_article_is_dead_lettered_and_the_stream_goes_on(app: faust.App
     assert letter["error"]["kind"] == "enrichment_failed"
     assert letter["error"]["message"] == "RuntimeError: tagger crashed"
     assert "tagger crashed" in letter["error"]["traceback"]
+
+
+async def accept_every_write(partition: int, key: str, value: Any) -> None:
+    """A changelog that takes every write."""
+
+
+def test_an_article_published_within_the_horizon_is_not_published_again(app: faust.App) -> None:
+    published = PublishedKeys({}, accept_every_write, horizon=60)
+    article = '{"id": "r-1", "body": "خبر من سرت"}'.encode()
+    edited = '{"id": "r-1", "body": "خبر جديد من سرت"}'.encode()
+    first = asyncio.run(run_agent(app, [article, article]))
+    assert [key for key, _ in first["enriched"].sent] == [b"r-1", b"r-1"]  # without the table: both
+
+    first = asyncio.run(run_agent(app, [article, article], published=published))
+    replay = asyncio.run(run_agent(app, [article, edited], published=published))
+    assert [key for key, _ in first["enriched"].sent] == [b"r-1"]
+    assert len(first["entities"].sent) == 1
+    # the replayed article and its mentions are skipped; an edit has a new dedupe_key and goes out
+    assert [value["body"] for _, value in replay["enriched"].sent] == ["خبر جديد من سرت"]
+    assert len(replay["entities"].sent) == 1
+    assert len(published) == 2

@@ -45,6 +45,7 @@ def create_app(settings: Settings) -> faust.App:
         broker_commit_interval=settings.commit_interval,
         consumer_auto_offset_reset="earliest",
         consumer_max_fetch_size=output_record_limit(settings),
+        stream_buffer_maxsize=settings.buffer_records,
         producer_max_request_size=output_record_limit(settings),
         producer_acks=-1,
         web_enabled=settings.web_enabled,
