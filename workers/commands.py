@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import signal
 import sys
@@ -78,6 +79,9 @@ def worker(settings: Settings) -> int:
     pipeline = load_pipeline(settings)
     app = create_app(settings)
     agent = agents.register(app, settings, pipeline)
+    # The models and resources live as long as the process: out of the collector's sight, a full
+    # collection no longer walks their ~260k objects (85 ms with the GIL held, a latency spike).
+    gc.freeze()
     log.info(
         "worker starting: group %s on %s, input %s", settings.app_id, settings.bootstrap_servers, settings.topic_raw
     )

@@ -31,7 +31,7 @@ class Settings:
     dedupe_horizon: float = 900.0
     batch_size: int = 32
     buffer_records: int = 128
-    batch_seconds: float = 0.05
+    batch_seconds: float = 0.01
     session_timeout: float = 6.0
     heartbeat_interval: float = 1.0
     rebalance_timeout: float = 6.0

@@ -10,6 +10,7 @@ from typing import Any
 import faust
 import orjson
 import pytest
+from aiokafka.errors import KafkaConnectionError
 
 from workers.nlp.language import LanguageDetector
 from workers.pipeline import Pipeline
@@ -27,21 +28,23 @@ class PlaceTagger:
         return ["B-LOC" if token == "سرت" else "O" for token in tokens]
 
 
-class RecordingTopic:
-    """Stands in for an outgoing Faust topic: records what is sent and reports delivery."""
+class RecordingProducer:
+    """Stands in for the app's producer: records what is sent to each topic and reports delivery.
 
-    def __init__(self, name: str, failures: int = 0) -> None:
-        self.name = name
-        self.sent: list[tuple[bytes | None, Any]] = []
+    The first `failures` sends to the enriched topic fail as an unreachable broker would.
+    """
+
+    def __init__(self, failures: int = 0) -> None:
+        self.sent: dict[str, list[tuple[bytes | None, Any]]] = {"enriched": [], "entities": [], "dead_letter": []}
         self.failures = failures
 
-    async def send(self, key: bytes | None = None, value: bytes | None = None) -> asyncio.Future[None]:
-        if self.failures:
+    async def send(
+        self, topic: str, key: bytes | None, value: bytes | None, partition: int | None
+    ) -> asyncio.Future[None]:
+        if topic == "enriched" and self.failures:
             self.failures -= 1
-            from aiokafka.errors import KafkaConnectionError
-
             raise KafkaConnectionError("broker went away")
-        self.sent.append((key, orjson.loads(value or b"null")))
+        self.sent[topic].append((key, orjson.loads(value or b"null")))
         delivered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         delivered.set_result(None)
         return delivered
@@ -68,16 +71,13 @@ async def run_agent(
     enriched_failures: int = 0,
     tagger: PlaceTagger | None = None,
     published: PublishedKeys | None = None,
-) -> dict[str, RecordingTopic]:
+) -> dict[str, list[tuple[bytes | None, Any]]]:
     settings = Settings.from_env({}, batch_size=4, batch_seconds=0.01)
     topics = agents.declare_topics(app, settings)
-    recorders = {
-        "enriched": RecordingTopic("enriched", enriched_failures),
-        "entities": RecordingTopic("entities"),
-        "dead_letter": RecordingTopic("dead_letter"),
-    }
-    routed = agents.Topics(raw=topics.raw, **recorders)  # type: ignore[arg-type]
-    agent = agents.EnrichAgent(Pipeline(LanguageDetector.load(), tagger or PlaceTagger()), routed, settings, published)
+    routed = agents.Topics(topics.raw, {"enriched": "enriched", "entity": "entities", "dead_letter": "dead_letter"})
+    producer = RecordingProducer(enriched_failures)
+    pipeline = Pipeline(LanguageDetector.load(), tagger or PlaceTagger())
+    agent = agents.EnrichAgent(pipeline, routed, producer.send, settings, published)
     faust_agent = app.agent(topics.raw, name=f"enrich-under-test-{len(app.agents)}")(agent)
     async with faust_agent.test_context() as context:
         for payload in inputs:
@@ -86,31 +86,31 @@ async def run_agent(
             if agent.counts["input"] == len(inputs):
                 break
             await asyncio.sleep(0.02)
-    return recorders
+    return producer.sent
 
 
 def test_routes_enriched_mentions_and_dead_letters(app: faust.App) -> None:
     inputs = ['{"id": "a-1", "body": "اجتماع في سرت اليوم"}'.encode(), b"not json", b"[]"]
-    recorders = asyncio.run(run_agent(app, inputs))
-    assert [key for key, _ in recorders["enriched"].sent] == [b"a-1"]
-    assert [(key, value["entity"]["text"]) for key, value in recorders["entities"].sent] == [("سرت".encode(), "سرت")]
-    kinds = sorted(value["error"]["kind"] for _, value in recorders["dead_letter"].sent)
+    sent = asyncio.run(run_agent(app, inputs))
+    assert [key for key, _ in sent["enriched"]] == [b"a-1"]
+    assert [(key, value["entity"]["text"]) for key, value in sent["entities"]] == [("سرت".encode(), "سرت")]
+    kinds = sorted(value["error"]["kind"] for _, value in sent["dead_letter"])
     assert kinds == ["not_json", "not_object"]
-    assert all(value["source"]["offset"] >= 0 for _, value in recorders["dead_letter"].sent)
+    assert all(value["source"]["offset"] >= 0 for _, value in sent["dead_letter"])
 
 
 def test_broker_errors_are_retried_not_dead_lettered(app: faust.App) -> None:
     inputs = ['{"id": "a-2", "body": "خبر"}'.encode()]
-    recorders = asyncio.run(run_agent(app, inputs, enriched_failures=2))
-    assert [key for key, _ in recorders["enriched"].sent] == [b"a-2"]
-    assert recorders["dead_letter"].sent == []
+    sent = asyncio.run(run_agent(app, inputs, enriched_failures=2))
+    assert [key for key, _ in sent["enriched"]] == [b"a-2"]
+    assert sent["dead_letter"] == []
 
 
 def test_a_poison_article_is_dead_lettered_and_the_stream_goes_on(app: faust.App) -> None:
     inputs = ['{"id": "p-1", "body": "خبر عن سم"}'.encode(), '{"id": "p-2", "body": "خبر من سرت"}'.encode()]
-    recorders = asyncio.run(run_agent(app, inputs, tagger=PoisonTagger()))
-    assert [key for key, _ in recorders["enriched"].sent] == [b"p-2"]
-    [(key, letter)] = recorders["dead_letter"].sent
+    sent = asyncio.run(run_agent(app, inputs, tagger=PoisonTagger()))
+    assert [key for key, _ in sent["enriched"]] == [b"p-2"]
+    [(key, letter)] = sent["dead_letter"]
     assert key == b"p-1"
     assert letter["error"]["kind"] == "enrichment_failed"
     assert letter["error"]["message"] == "RuntimeError: tagger crashed"
@@ -126,13 +126,13 @@ def test_an_article_published_within_the_horizon_is_not_published_again(app: fau
     article = '{"id": "r-1", "body": "خبر من سرت"}'.encode()
     edited = '{"id": "r-1", "body": "خبر جديد من سرت"}'.encode()
     first = asyncio.run(run_agent(app, [article, article]))
-    assert [key for key, _ in first["enriched"].sent] == [b"r-1", b"r-1"]  # without the table: both
+    assert [key for key, _ in first["enriched"]] == [b"r-1", b"r-1"]  # without the table: both
 
     first = asyncio.run(run_agent(app, [article, article], published=published))
     replay = asyncio.run(run_agent(app, [article, edited], published=published))
-    assert [key for key, _ in first["enriched"].sent] == [b"r-1"]
-    assert len(first["entities"].sent) == 1
+    assert [key for key, _ in first["enriched"]] == [b"r-1"]
+    assert len(first["entities"]) == 1
     # the replayed article and its mentions are skipped; an edit has a new dedupe_key and goes out
-    assert [value["body"] for _, value in replay["enriched"].sent] == ["خبر جديد من سرت"]
-    assert len(replay["entities"].sent) == 1
+    assert [value["body"] for _, value in replay["enriched"]] == ["خبر جديد من سرت"]
+    assert len(replay["entities"]) == 1
     assert len(published) == 2

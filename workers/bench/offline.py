@@ -18,7 +18,7 @@ from typing import Any
 import orjson
 from camel_tools.tokenizers.word import simple_word_tokenize
 
-from workers.nlp.normalize import normalize_arabic
+from workers.nlp.normalize import camel_tools_normalize_arabic
 from workers.pipeline import Pipeline
 from workers.routing import route
 
@@ -32,7 +32,7 @@ def floor_enrich(payload: bytes) -> bytes:
     """The least an Arabic enrichment does: decode, normalize and tokenize title and body, encode."""
     article = orjson.loads(payload)
     texts = {field: article[field] for field in ("title", "body") if field in article}
-    article["normalized"] = {field: normalize_arabic(text) for field, text in texts.items()}
+    article["normalized"] = {field: camel_tools_normalize_arabic(text) for field, text in texts.items()}
     article["tokens"] = {field: len(simple_word_tokenize(text)) for field, text in texts.items()}
     return orjson.dumps(article)
 

@@ -18,18 +18,19 @@ import faust
 
 from workers.commands import wait_for_broker
 from workers.settings import Settings
-from workers.stream.agents import Topics, declare_topics
+from workers.stream.agents import Send, Topics, declare_topics, producer_send
 from workers.stream.app import create_app
 
 log = logging.getLogger(__name__)
 
 
-def pass_through_agent(topics: Topics, settings: Settings) -> Callable[[faust.StreamT], Awaitable[None]]:
+def pass_through_agent(topics: Topics, send: Send, settings: Settings) -> Callable[[faust.StreamT], Awaitable[None]]:
     """The agent body: batches copied unchanged, each batch delivered before its offsets are acked."""
+    enriched = topics.outputs["enriched"]
 
     async def copy(stream: faust.StreamT) -> None:
         async for events in cast(faust.Stream, stream).take_events(settings.batch_size, within=settings.batch_seconds):
-            pending = [await topics.enriched.send(key=event.key, value=event.value) for event in events]
+            pending = [await send(enriched, event.key, event.value, None) for event in events]
             await asyncio.gather(*pending)
 
     return copy
@@ -41,7 +42,7 @@ def main() -> int:
     wait_for_broker(settings)
     app = create_app(settings)
     topics = declare_topics(app, settings)
-    app.agent(topics.raw, name="pass-through")(pass_through_agent(topics, settings))
+    app.agent(topics.raw, name="pass-through")(pass_through_agent(topics, producer_send(app), settings))
     log.info("pass-through worker starting: %s → %s", settings.topic_raw, settings.topic_enriched)
     faust.Worker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
     return 0
