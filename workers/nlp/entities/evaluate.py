@@ -16,6 +16,7 @@ from pathlib import Path
 from workers.nlp.entities import ENTITY_TYPES, EntityTagger
 from workers.nlp.entities.conll import CorpusFormat, Sentence, read_corpus
 from workers.nlp.entities.spans import EntitySpan, bio_spans
+from workers.nlp.entities.tagger import tag_sentences
 
 MICRO = "micro"
 
@@ -75,7 +76,7 @@ def score_spans(
 def evaluate(tagger: EntityTagger, sentences: Sequence[Sentence]) -> EvaluationReport:
     """Tag every sentence and score the entities against the gold tags."""
     start = time.perf_counter()
-    predicted_tags = [tagger.tag(sentence.tokens) for sentence in sentences]
+    predicted_tags = tag_sentences(tagger, [sentence.tokens for sentence in sentences])
     seconds = time.perf_counter() - start
     by_type, micro = score_spans(
         (bio_spans(sentence.tags) for sentence in sentences), (bio_spans(tags) for tags in predicted_tags)
