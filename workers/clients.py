@@ -42,8 +42,9 @@ def output_record_limit(settings: Settings) -> int:
 def ensure_topics(settings: Settings) -> list[str]:
     """Create Khabar's topics where missing (Faust does not create source topics); return the new ones.
 
-    The dedupe table's changelog is created here as well, compacted and with the input's partition
-    count: Tansu would otherwise auto-create it with its own default when Faust first asks for it.
+    The changelog of published keys (`workers.stream.published`) is created here as well, compacted
+    and with the input's partition count: Tansu would otherwise auto-create it with 4 partitions when
+    a worker first writes to it.
     """
     limit = {"max.message.bytes": str(output_record_limit(settings) + 64 * 1024)}
     configs = {topic: limit for topic in settings.topics}
