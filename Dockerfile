@@ -8,14 +8,22 @@ ENV PYTHONUNBUFFERED=1 \
 
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin khabar
 
-# CPU-only torch first: the project pins torch==2.13.0, which 2.13.0+cpu satisfies, so the
-# `pip install .` below keeps it instead of pulling the much larger default (CUDA) build.
-RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.13.0
+# Optional extras, comma-separated: `docker build --build-arg KHABAR_EXTRAS=neural .` (neural, bert).
+# The default image has no torch: the CRF tagger does not need it.
+ARG KHABAR_EXTRAS=""
 
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY workers/ workers/
-RUN pip install . && rm -rf /src
+# The extras that bring torch also read the CPU index, whose 2.13.0+cpu pip prefers to PyPI's CUDA
+# build of 2.13.0 (a local version sorts after its public one). camel-tools comes without its
+# dependencies (torch and transformers among them): Khabar uses only its text utilities.
+RUN case ",$KHABAR_EXTRAS," in \
+        *,neural,* | *,bert,*) export PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu ;; \
+    esac \
+    && pip install ".${KHABAR_EXTRAS:+[$KHABAR_EXTRAS]}" \
+    && pip install --no-deps camel-tools==1.6.0 \
+    && rm -rf /src
 
 # The record schemas (validated at run time) and the sample articles (`khabar produce /seeds/articles.jsonl`).
 COPY schemas/ /opt/khabar/schemas/

@@ -3,17 +3,27 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Installed without its dependencies, which include torch and transformers: Khabar uses only its text
+# utilities. Installed last, because pip warns about its missing dependencies in every later install.
+CAMEL_TOOLS := camel-tools==1.6.0
 
 .PHONY: setup demo test lint unit integration model evaluate bench bench-tagger clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps $(CAMEL_TOOLS)
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# The BiLSTM-CRF tagger's torch. On Linux PyPI serves the CUDA build; for the CPU one, set
+# PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu first. --no-warn-conflicts: camel-tools'
+# other dependencies stay missing on purpose.
+.PHONY: setup-neural
+setup-neural: setup
+	$(BIN)/pip install --quiet --no-warn-conflicts -e '.[neural]'
 
 demo: setup
 	$(BIN)/python -m workers demo

@@ -2,14 +2,17 @@
 
 import importlib.util
 import json
+import os
 import re
-import shlex
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+
+from workers.nlp.camel import CAMEL_TOOLS_REQUIREMENT
 
 ROOT = Path(__file__).resolve().parents[1]
 KAFKA_SERVICE = "kafka"
@@ -185,27 +188,58 @@ def index_of(predicate: Callable[[str, str], bool]) -> int:
     return found[0]
 
 
-def installs_torch(keyword: str, arguments: str) -> bool:
-    """A RUN that pip-installs torch."""
-    return keyword == "RUN" and "pip install" in arguments and "torch" in arguments
-
-
 def installs_project(keyword: str, arguments: str) -> bool:
-    """The RUN that pip-installs the project itself."""
-    return keyword == "RUN" and "." in shlex.split(arguments.split("&&")[0])[2:]
+    """The RUN that pip-installs the project (with the chosen extras) and camel-tools."""
+    return keyword == "RUN" and "pip install" in arguments
+
+
+def pip_calls(extras: str) -> list[tuple[str, list[str]]]:
+    """What the install RUN asks of pip when built with KHABAR_EXTRAS=extras: (extra index, arguments) per call.
+
+    The RUN runs under /bin/sh as in a build, with `pip` and `rm` replaced by shell functions that only record.
+    """
+    recorder = 'pip() { printf "%s" "${PIP_EXTRA_INDEX_URL:-}"; printf "\\t%s" "$@"; printf "\\n"; }; rm() { :; }; '
+    script = dockerfile_instructions()[index_of(installs_project)][1]
+    completed = subprocess.run(
+        ["/bin/sh", "-c", recorder + script],
+        env={"PATH": os.environ["PATH"], "KHABAR_EXTRAS": extras},
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    calls = [line.split("\t") for line in completed.stdout.splitlines()]
+    return [(index, arguments) for index, *arguments in calls]
 
 
 def test_base_image_is_python_311_slim() -> None:
     assert dockerfile_instructions()[0] == ("FROM", "python:3.11-slim")
 
 
-def test_torch_is_the_pinned_cpu_build_installed_before_the_project() -> None:
+def test_extras_build_argument_is_empty_by_default_and_declared_before_the_install() -> None:
     instructions = dockerfile_instructions()
-    torch_at = index_of(installs_torch)
-    words = shlex.split(instructions[torch_at][1])
-    assert "torch==2.13.0" in words
-    assert words[words.index("--index-url") + 1] == TORCH_CPU_INDEX
-    assert torch_at < index_of(installs_project)
+    declared = instructions.index(("ARG", 'KHABAR_EXTRAS=""'))
+    assert 0 < declared < index_of(installs_project)
+
+
+def test_default_image_installs_camel_tools_without_its_dependencies_and_no_extra() -> None:
+    """No extra, hence no torch: tests/test_install.py checks that the default dependencies hold none."""
+    assert pip_calls("") == [("", ["install", "."]), ("", ["install", "--no-deps", CAMEL_TOOLS_REQUIREMENT])]
+
+
+# The extras that bring torch are neural and bert (tests/test_install.py checks that against pyproject.toml).
+@pytest.mark.parametrize(
+    ("extras", "reads_cpu_index"),
+    [("neural", True), ("bert", True), ("resources,neural", True), ("resources", False), ("dev", False)],
+)
+def test_extras_argument_selects_the_extras_and_the_cpu_index_only_for_torch(
+    extras: str, reads_cpu_index: bool
+) -> None:
+    (index, project), (_, camel_tools) = pip_calls(extras)
+
+    assert project == ["install", f".[{extras}]"]
+    assert index == (TORCH_CPU_INDEX if reads_cpu_index else "")
+    assert camel_tools == ["install", "--no-deps", CAMEL_TOOLS_REQUIREMENT]
 
 
 def test_everything_pip_install_reads_is_copied_before_it() -> None:

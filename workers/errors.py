@@ -11,3 +11,7 @@ class ConfigurationError(KhabarError):
 
 class BrokerError(KhabarError):
     """The embedded broker could not be started or reached."""
+
+
+class MissingDependencyError(KhabarError):
+    """A package the chosen feature needs is not installed; the message gives the command that installs it."""

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from camel_tools.tokenizers.word import simple_word_tokenize
 
+from workers.nlp.camel import simple_word_tokenize
 from workers.nlp.normalize import camel_tools_normalize_arabic
 from workers.pipeline import Pipeline
 from workers.routing import route

@@ -22,9 +22,9 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
-from camel_tools.utils.charsets import AR_DIAC_CHARSET
-from camel_tools.utils.dediac import dediac_ar
-from camel_tools.utils.normalize import (
+from workers.nlp.camel import (
+    AR_DIAC_CHARSET,
+    dediac_ar,
     normalize_alef_ar,
     normalize_alef_maksura_ar,
     normalize_teh_marbuta_ar,

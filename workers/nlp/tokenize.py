@@ -20,13 +20,13 @@ import regex
 
 # camel-tools' own symbol pattern and the set of symbols it splits off, so that a symbol is a
 # token exactly when it is one for `simple_word_tokenize`.
-from camel_tools.tokenizers.word import _SYMBOLS_ALL, _SYMBOLS_RE
+from workers.nlp.camel import SYMBOL_PATTERN, SYMBOLS
 
 SENTENCE_END = frozenset(".!?؟…۔")
 
 # `\s` of `re` is `str.isspace`, the whitespace `str.split()` splits on.
 _WHITESPACE_RUNS = re.compile(r"(\s+)")
-# The characters a match of `_SYMBOLS_RE` can begin with (the first character of each alternative).
+# The characters a match of `SYMBOL_PATTERN` can begin with (the first character of each alternative).
 _SYMBOL_START = regex.compile(r"[\p{RI}\p{Emoji}0-9*#\p{S}\p{P}]")
 _LINE_BREAK = re.compile("\n")
 
@@ -106,8 +106,8 @@ def _split_symbols(text: str, start: int, end: int) -> Iterator[Token]:
         position = candidate.start()
         if position < resume:
             continue  # inside the symbol just split off
-        symbol = _SYMBOLS_RE.match(text, position, end)
-        if symbol is None or symbol[0] not in _SYMBOLS_ALL:
+        symbol = SYMBOL_PATTERN.match(text, position, end)
+        if symbol is None or symbol[0] not in SYMBOLS:
             continue
         if position > piece_start:
             yield Token(text[piece_start:position], piece_start, position)

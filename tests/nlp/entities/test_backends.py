@@ -1,21 +1,41 @@
-"""Tagger selection: CRF by default, camel-bert only with a model directory that holds a model."""
+"""Tagger selection: CRF by default, camel-bert only with a model directory that holds a model, and the
+extra to install named when a chosen backend's packages are missing."""
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
 
-from workers.errors import ConfigurationError
+from workers.errors import ConfigurationError, MissingDependencyError
 from workers.nlp.entities.backends import load_tagger
 from workers.nlp.entities.bert import CamelBertTagger, build_untrained_model
 from workers.nlp.entities.tagger import CrfTagger
+
+needs_neural = pytest.mark.skipif(
+    importlib.util.find_spec("torch") is None, reason="the neural tagger needs torch: pip install 'khabar[neural]'"
+)
+needs_bert = pytest.mark.skipif(
+    importlib.util.find_spec("torch") is None or importlib.util.find_spec("transformers") is None,
+    reason="the camel-bert backend needs torch and transformers: pip install 'khabar[bert]'",
+)
+
+
+def hide_torch(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make `import torch` fail as if torch were not installed, and forget the neural tagger's module."""
+    for name in [name for name in sys.modules if name.partition(".")[0] == "torch"]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, "torch", None)
+    monkeypatch.delitem(sys.modules, "workers.nlp.entities.neural", raising=False)
 
 
 def test_crf_is_the_shipped_model_without_a_path() -> None:
     assert isinstance(load_tagger("crf", None), CrfTagger)
 
 
+@needs_neural
 def test_neural_is_the_shipped_bilstm_crf_without_a_path() -> None:
     from workers.nlp.entities.neural import NeuralTagger
 
@@ -24,6 +44,26 @@ def test_neural_is_the_shipped_bilstm_crf_without_a_path() -> None:
     assert len(tagger.tag(["قال", "محمد", "في", "بغداد"])) == 4
 
 
+def test_neural_without_torch_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    hide_torch(monkeypatch)
+
+    with pytest.raises(MissingDependencyError, match=r"KHABAR_TAGGER=neural .*torch") as raised:
+        load_tagger("neural", None)
+
+    assert str(raised.value).endswith("pip install 'khabar[neural]'")
+
+
+def test_camel_bert_without_torch_names_the_extra(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / "model.safetensors").touch()
+    hide_torch(monkeypatch)
+
+    with pytest.raises(MissingDependencyError, match=r"KHABAR_TAGGER=camel-bert .*torch") as raised:
+        load_tagger("camel-bert", tmp_path)
+
+    assert str(raised.value).endswith("pip install 'khabar[bert]'")
+
+
+@needs_bert
 def test_camel_bert_loads_the_given_model(tmp_path: Path) -> None:
     model_dir = build_untrained_model(tmp_path / "tiny", "tiny")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -44,6 +45,10 @@ def test_sample_is_spread_over_the_corpus(count: int, expected: list[int]) -> No
     assert spread_sample(sentences, count) == [sentence(index) for index in expected]
 
 
+@pytest.mark.skipif(
+    importlib.util.find_spec("torch") is None or importlib.util.find_spec("transformers") is None,
+    reason="the BERT side needs torch and transformers: pip install 'khabar[bert]'",
+)
 def test_benchmark_prints_a_table_and_writes_both_taggers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     corpus, result_path = tmp_path / "corpus.txt", tmp_path / "bench.json"
     corpus.write_text(CORPUS, encoding="utf-8")

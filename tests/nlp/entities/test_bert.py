@@ -12,6 +12,10 @@ from pathlib import Path
 
 import pytest
 
+BERT_EXTRA = "the camel-bert backend needs torch and transformers: pip install 'khabar[bert]'"
+pytest.importorskip("torch", reason=BERT_EXTRA)
+pytest.importorskip("transformers", reason=BERT_EXTRA)
+
 from workers.nlp.entities import ENTITY_TYPES
 from workers.nlp.entities.bert import CAMEL_LABELS, CamelBertTagger, build_untrained_model
 from workers.nlp.entities.conll import map_standard_tag

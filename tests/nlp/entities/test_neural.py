@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
-import torch
+
+torch = pytest.importorskip("torch", reason="the neural tagger needs torch: pip install 'khabar[neural]'")
+
+import numpy as np
 from gensim.models import KeyedVectors
 
 from workers.nlp.entities.conll import Sentence

@@ -1,15 +1,36 @@
 """Choose the entity tagger from configuration: the shipped CRF (default), the shipped BiLSTM-CRF
-(`neural`: about 1 F1 point better on ANERcorp test, a third of the CRF's speed), or camel-tools BERT."""
+(`neural`: about 1 F1 point better on ANERcorp test, a third of the CRF's speed), or camel-tools BERT.
+
+The last two need torch (and camel-bert also transformers and camel-tools' own dependencies), which the
+default install leaves out: they come with the extras `khabar[neural]` and `khabar[bert]`, and are
+imported only when their backend is chosen.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
-from workers.errors import ConfigurationError
+from workers.errors import ConfigurationError, MissingDependencyError
 from workers.nlp.entities import EntityTagger
 from workers.nlp.entities.bert import CamelBertTagger
 from workers.nlp.entities.tagger import CrfTagger
 from workers.settings import ENVIRONMENT, TAGGERS
+
+
+@contextlib.contextmanager
+def _backend_extra(backend: str, extra: str) -> Iterator[None]:
+    """Turn a package missing while loading `backend` into an error that names the extra to install."""
+    try:
+        yield
+    except ModuleNotFoundError as error:
+        if error.name is None or error.name.partition(".")[0] == "workers":
+            raise
+        raise MissingDependencyError(
+            f"{ENVIRONMENT['tagger']}={backend} needs the {extra!r} extra ({error.name} is not installed): "
+            f"pip install 'khabar[{extra}]'"
+        ) from error
 
 
 def load_tagger(backend: str, model_path: Path | None) -> EntityTagger:
@@ -17,7 +38,8 @@ def load_tagger(backend: str, model_path: Path | None) -> EntityTagger:
     if backend == "crf":
         return CrfTagger.load(model_path)
     if backend == "neural":
-        from workers.nlp.entities.neural import NeuralTagger  # imports torch: only when chosen
+        with _backend_extra(backend, "neural"):
+            from workers.nlp.entities.neural import NeuralTagger
 
         return NeuralTagger.load(model_path)
     if backend == "camel-bert":
@@ -27,7 +49,8 @@ def load_tagger(backend: str, model_path: Path | None) -> EntityTagger:
                 "directory of an installed camel-tools NER model (`camel_data -i ner-arabert`)"
             )
         try:
-            return CamelBertTagger.load(model_path)
+            with _backend_extra(backend, "bert"):
+                return CamelBertTagger.load(model_path)
         except FileNotFoundError as error:
             raise ConfigurationError(f"{ENVIRONMENT['tagger_model']}: {error}") from error
     raise ConfigurationError(f"{ENVIRONMENT['tagger']} must be one of {', '.join(TAGGERS)}, got {backend!r}")

@@ -188,7 +188,12 @@ def format_table(result: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: print the table, optionally write the JSON."""
-    from transformers.utils import logging as transformers_logging
+    try:
+        from transformers.utils import logging as transformers_logging
+    except ModuleNotFoundError as error:
+        raise SystemExit(
+            f"bench: {error.name} is not installed; the BERT side needs: pip install 'khabar[bert]'"
+        ) from error
 
     parser = argparse.ArgumentParser(prog="bench", description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=None, help="ANERcorp-format file (default: CAMeL Lab test)")

@@ -116,10 +116,10 @@ class CamelBertTagger:
     @classmethod
     def load(cls, model_path: Path | str, *, num_threads: int = 1) -> CamelBertTagger:
         """Load the model in `model_path`; `num_threads` sets torch's (process-wide) intra-op threads."""
-        import torch
-
         model_dir = Path(model_path)
         weights = _weights_file(model_dir)
+        import torch  # after the model check, so that a wrong directory is reported without the bert extra
+
         torch.set_num_threads(num_threads)
         recognizer = _ner_recognizer_class()(str(model_dir), use_gpu=False)
         tagger = cls(recognizer, version=f"{model_dir.name}-{file_sha256(weights)[:12]}")

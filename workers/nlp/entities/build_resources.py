@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import TextIO
 
 import numpy as np
-from camel_tools.tokenizers.word import simple_word_tokenize
 
+from workers.nlp.camel import simple_word_tokenize
 from workers.nlp.entities.resources import (
     CLUSTERS_FILE,
     DEFAULT_DATA_DIR,
