@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from workers import __version__
+from workers.brokers import ENGINES
 from workers.errors import KhabarError
 from workers.settings import ENVIRONMENT, Settings
 
@@ -27,6 +28,7 @@ EPILOG = """\
 examples:
   khabar demo                                   # everything on the embedded broker, seeds in, entities out
   khabar broker --port 9092 &                   # an embedded broker for local work
+  khabar broker --engine kafka --data-dir kafka-data &   # Apache Kafka, durable (after `make kafka`)
   khabar worker                                 # the stream worker (run several for more throughput)
   khabar produce seeds/articles.jsonl           # send raw articles
   khabar consume --max 5                        # read enriched articles as JSON Lines
@@ -50,12 +52,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     broker = commands.add_parser(
         "broker",
-        help="run the embedded Kafka-protocol broker (Tansu, in memory)",
-        description="Run the embedded Tansu broker in the foreground until Ctrl-C. "
-        "Memory storage: a restart loses every topic.",
+        help="run a local broker: embedded Tansu (in memory) or Apache Kafka (KRaft, durable)",
+        description="Run a single-node Kafka-protocol broker on this machine in the foreground until Ctrl-C "
+        "or SIGTERM. --engine tansu (default): the embedded Tansu, memory storage, a restart loses every "
+        "topic; serves kafka-python and aiokafka clients, not librdkafka ones (kcat, confluent-kafka). "
+        "--engine kafka: Apache Kafka in KRaft mode with the JVM, data in --data-dir; its jars are "
+        "fetched once with Maven by `make kafka`.",
     )
+    broker.add_argument("--engine", choices=ENGINES, default="tansu", help="broker program (default tansu)")
     broker.add_argument("--port", type=int, default=9092, help="port to listen on (default 9092)")
     broker.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    broker.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="kafka engine: keep the broker's data here across runs (default: a temporary folder, removed at exit)",
+    )
 
     commands.add_parser(
         "worker",
@@ -151,7 +163,7 @@ def run(arguments: argparse.Namespace, settings: Settings) -> int:
 
     match arguments.command:
         case "broker":
-            return commands.broker(arguments.host, arguments.port)
+            return commands.broker(arguments.engine, arguments.host, arguments.port, arguments.data_dir)
         case "worker":
             return commands.worker(settings)
         case "produce":

@@ -16,8 +16,8 @@ from typing import IO, Any
 from tqdm import tqdm
 
 from workers import clients
-from workers.broker import EmbeddedBroker
-from workers.errors import BrokerError
+from workers.brokers import local_broker
+from workers.errors import BrokerError, ConfigurationError
 from workers.pipeline import Pipeline
 from workers.records import Rejection, dead_letter, decode_raw, encode
 from workers.routing import route
@@ -39,14 +39,18 @@ def load_pipeline(settings: Settings) -> Pipeline:
     return pipeline
 
 
-def broker(host: str, port: int) -> int:
-    signal.signal(signal.SIGTERM, _interrupt)  # stop the broker child on SIGTERM as on Ctrl-C
-    with EmbeddedBroker(port=port, host=host, quiet=False) as embedded:
+def broker(engine: str, host: str, port: int, data_dir: Path | None) -> int:
+    """Run a local broker in the foreground; SIGTERM stops it as Ctrl-C does."""
+    if data_dir is not None and engine != "kafka":
+        raise ConfigurationError("--data-dir is for --engine kafka: the embedded Tansu keeps its topics in memory")
+    signal.signal(signal.SIGTERM, _interrupt)
+    with local_broker(engine, port=port, host=host, quiet=False, data_dir=data_dir) as running:
+        storage = f"data in {data_dir}" if data_dir else "memory storage" if engine == "tansu" else "temporary data"
         print(
-            f"embedded broker listening on {embedded.bootstrap_servers} (memory storage); Ctrl-C stops it",
+            f"{running.describe()} listening on {running.bootstrap_servers} ({storage}); Ctrl-C stops it",
             file=sys.stderr,
         )
-        return embedded.wait()
+        return running.wait()
 
 
 def _interrupt(signum: int, frame: object) -> None:
@@ -87,6 +91,10 @@ def worker(settings: Settings) -> int:
     )
     try:
         faust.Worker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
+    except SystemExit as exit:
+        if agent.stopped_by is not None:
+            raise agent.stopped_by from None
+        return int(exit.code or 0)
     finally:
         log.info("worker stopped after %s", agent.progress())
     return 0

@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from workers import clients
-from workers.broker import EmbeddedBroker, free_port
+from workers.brokers import TansuBroker, free_port
 from workers.errors import KhabarError
 from workers.nlp.entities import ENTITY_TYPES
 from workers.paths import seeds_dir, shared_dir
@@ -61,7 +61,7 @@ def seed_articles() -> list[dict[str, Any]]:
 
 def run_demo(settings: Settings, project_dir: Path, timeout: float) -> int:
     articles = seed_articles()
-    with tempfile.TemporaryDirectory(prefix="khabar-demo-") as scratch, EmbeddedBroker(port=free_port()) as broker:
+    with tempfile.TemporaryDirectory(prefix="khabar-demo-") as scratch, TansuBroker(port=free_port()) as broker:
         demo = replace(embedded_settings(settings, broker.bootstrap_servers), data_dir=scratch)
         print(f"▶ embedded broker on {broker.bootstrap_servers}; starting a worker …", file=sys.stderr)
         clients.ensure_topics(demo)

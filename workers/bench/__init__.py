@@ -112,10 +112,10 @@ def broker_settings(bootstrap_servers: str | None) -> Iterator[Settings]:
     if bootstrap_servers:
         yield Settings.from_env(bootstrap_servers=bootstrap_servers)
         return
-    from workers.broker import EmbeddedBroker, free_port
+    from workers.brokers import TansuBroker, free_port
     from workers.demo import embedded_settings
 
-    with EmbeddedBroker(port=free_port()) as broker:
+    with TansuBroker(port=free_port()) as broker:
         yield embedded_settings(Settings.from_env(), broker.bootstrap_servers)
 
 

@@ -1,4 +1,4 @@
-"""The embedded broker starts in well under a second, refuses a taken port, and stops cleanly."""
+"""The embedded Tansu broker starts in well under a second, refuses a taken port, and stops cleanly."""
 
 import socket
 import subprocess
@@ -7,12 +7,12 @@ import time
 
 import pytest
 
-from workers.broker import EmbeddedBroker, free_port, port_is_open
+from workers.brokers import TansuBroker, free_port, port_is_open
 from workers.errors import BrokerError
 
 
 def test_broker_listens_while_running_and_not_after() -> None:
-    broker = EmbeddedBroker(port=free_port())
+    broker = TansuBroker(port=free_port())
     with broker:
         assert port_is_open(broker.host, broker.port)
     assert not port_is_open(broker.host, broker.port)
@@ -24,7 +24,7 @@ def test_a_taken_port_is_refused_before_tansu_can_panic() -> None:
         taken.listen()
         port = taken.getsockname()[1]
         with pytest.raises(BrokerError, match=f"port {port} .* already in use"):
-            EmbeddedBroker(port=port).start()
+            TansuBroker(port=port).start()
 
 
 def start_broker_command(port: int) -> subprocess.Popen[bytes]:
