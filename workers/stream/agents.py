@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import signal
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -25,10 +27,12 @@ from faust.exceptions import ProducerSendError
 from faust.types import EventT, Message
 
 from workers.clients import output_record_limit
+from workers.errors import KhabarError
 from workers.pipeline import Pipeline
 from workers.routing import Output, OutputKind, route
 from workers.settings import Settings
 from workers.stream.published import ChangelogFollower, PublishedKeys
+from workers.stream.topic_watch import CHECK_EVERY_SECONDS, TopicsReplaced, TopicWatch
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +110,8 @@ class EnrichAgent:
         self._published = published
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="enrich")
         self.counts: Counter[str] = Counter()
+        #: Why the worker must stop (its topics were replaced); retries end when it is set.
+        self.stopped_by: KhabarError | None = None
 
     async def __call__(self, stream: faust.StreamT) -> None:
         settings = self._settings
@@ -146,12 +152,15 @@ class EnrichAgent:
                 failure = error
         if failure is not None:
             log.warning("sending failed (%s: %s); sending the batch again", type(failure).__name__, failure)
-            await with_retries("delivery", lambda: self._publish(outputs))
+            await with_retries("delivery", lambda: self._publish(outputs), self._reason_to_stop)
         if self._published is not None and published:
             remember = self._published.remember
-            await with_retries("changelog write", lambda: remember(published))
+            await with_retries("changelog write", lambda: remember(published), self._reason_to_stop)
         self.counts["input"] += len(events)
         self.counts.update(output.kind for output in outputs)
+
+    def _reason_to_stop(self) -> KhabarError | None:
+        return self.stopped_by
 
     def _route(self, payload: bytes, source: dict[str, Any]) -> list[Output]:
         return route(
@@ -189,13 +198,22 @@ class EnrichAgent:
 SEND_ERRORS = (KafkaError, ProducerSendError)
 
 
-async def with_retries(what: str, attempt: Callable[[], Awaitable[None]]) -> None:
-    """Run `attempt` until the broker takes it; broker trouble is retried with backoff, never dead-lettered."""
+async def with_retries(
+    what: str, attempt: Callable[[], Awaitable[None]], reason_to_stop: Callable[[], KhabarError | None]
+) -> None:
+    """Run `attempt` until the broker takes it; broker trouble is retried with backoff, never dead-lettered.
+
+    Retrying ends only when `reason_to_stop()` gives an error, which is raised: the batch is then
+    neither acknowledged nor committed.
+    """
     delay = RETRY_FIRST_DELAY
     while True:
         try:
             return await attempt()
         except SEND_ERRORS as error:
+            stop = reason_to_stop()
+            if stop is not None:
+                raise stop from error
             log.warning("%s failed (%s: %s); retrying in %.1fs", what, type(error).__name__, error, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, RETRY_MAX_DELAY)
@@ -244,6 +262,19 @@ def register(app: faust.App, settings: Settings, pipeline: Pipeline) -> EnrichAg
                     settings.dedupe_horizon,
                     len(published),
                 )
+
+    watch = TopicWatch(settings, [*settings.topics, *([settings.changelog_topic] if published else [])])
+
+    @app.timer(interval=CHECK_EVERY_SECONDS)
+    async def check_topics() -> None:
+        if agent.stopped_by is not None:
+            return
+        try:
+            await asyncio.get_running_loop().run_in_executor(None, watch.check)
+        except TopicsReplaced as error:
+            log.error("%s", error)
+            agent.stopped_by = error
+            os.kill(os.getpid(), signal.SIGTERM)  # the worker's graceful stop, as a supervisor would ask
 
     @app.timer(interval=PROGRESS_EVERY_SECONDS)
     async def report_progress() -> None:
