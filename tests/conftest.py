@@ -1,4 +1,5 @@
-"""Shared fixtures: one broker per test run, embedded unless KAFKA_BOOTSTRAP_SERVERS names one."""
+"""Shared fixtures: one broker per test run, of the engine `--broker` names (tansu or kafka), started
+for the run unless KAFKA_BOOTSTRAP_SERVERS names one already running."""
 
 from __future__ import annotations
 
@@ -9,26 +10,52 @@ from pathlib import Path
 
 import pytest
 
-from workers.broker import EmbeddedBroker, free_port
-from workers.demo import EMBEDDED_GROUP_TIMEOUTS
-
 TESTS = Path(__file__).parent
 sys.path.insert(0, str(TESTS))  # lets tests import their data helpers (tests/data, tests/integration)
 
+from integration.brokers import BrokerUnderTest, engine_description, start_broker_under_test  # noqa: E402
+
+from workers.brokers import ENGINES  # noqa: E402
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--broker",
+        choices=ENGINES,
+        default="tansu",
+        help="engine the integration tests run on: tansu (embedded, default) or kafka (Apache Kafka from `make "
+        "kafka`); with KAFKA_BOOTSTRAP_SERVERS set, the engine of that broker",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "only_on(engine, reason): holds on one broker engine only; the reason says why")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    given = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
+    where = f"the broker at {given}" if given else "a broker started for the run"
+    return f"integration tests on {engine_description(config.getoption('--broker'))} ({where})"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip, with its reason, each test marked for the other engine."""
+    engine = config.getoption("--broker")
+    for item in items:
+        for marker in item.iter_markers("only_on"):
+            wanted, reason = marker.args
+            if wanted != engine:
+                item.add_marker(pytest.mark.skip(reason=f"{wanted} only: {reason}"))
+
 
 @pytest.fixture(scope="session")
-def broker() -> Iterator[dict[str, str]]:
-    """Environment for clients and workers: the given broker, or an embedded Tansu for this run.
+def broker_under_test(request: pytest.FixtureRequest) -> Iterator[BrokerUnderTest]:
+    """The run's broker: its engine, the environment its clients need, its SASL listener if any."""
+    with start_broker_under_test(request.config.getoption("--broker")) as under_test:
+        yield under_test
 
-    On the embedded broker, group timeouts are short (Tansu holds a new group's JoinGroup for half
-    the session timeout); on a real Kafka the defaults apply, as Kafka rejects sessions under 6 s.
-    """
-    given = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
-    if given:
-        yield {"KAFKA_BOOTSTRAP_SERVERS": given}
-        return
-    with EmbeddedBroker(port=free_port()) as embedded:
-        yield {
-            "KAFKA_BOOTSTRAP_SERVERS": embedded.bootstrap_servers,
-            **{f"KHABAR_{name.upper()}": str(value) for name, value in EMBEDDED_GROUP_TIMEOUTS.items()},
-        }
+
+@pytest.fixture(scope="session")
+def broker(broker_under_test: BrokerUnderTest) -> dict[str, str]:
+    """Environment for clients and workers on the run's broker."""
+    return broker_under_test.environment
