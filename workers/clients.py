@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 from kafka import KafkaConsumer, KafkaProducer
 from kafka.admin import KafkaAdminClient, NewTopic
-from kafka.errors import TopicAlreadyExistsError
+from kafka.errors import KafkaError, TopicAlreadyExistsError
 
+from workers.brokers.process import port_is_open
+from workers.errors import BrokerError
 from workers.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -32,6 +36,57 @@ def client_config(settings: Settings) -> dict[str, Any]:
     if settings.ssl_cafile:
         config["ssl_cafile"] = settings.ssl_cafile
     return config
+
+
+#: How long a SASL login to a reachable broker may take before its credentials are called refused.
+SASL_LOGIN_SECONDS = 5.0
+
+
+@contextlib.contextmanager
+def kafka_logs_silenced() -> Iterator[None]:
+    """Hide kafka-python's lines (one per retried connection) while Khabar reports the outcome itself."""
+    kafka_log = logging.getLogger("kafka")
+    level = kafka_log.level
+    kafka_log.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        kafka_log.setLevel(level)
+
+
+def check_sasl_login(settings: Settings) -> None:
+    """With SASL configured, log in once and fail within seconds, with one clear error, if refused.
+
+    Kafka closes the connection on a failed login, which kafka-python treats as a network fault and
+    retries with backoff until its bootstrap timeout, logging every attempt. A broker that accepts
+    TCP connections but does not let us in within SASL_LOGIN_SECONDS has refused the credentials or
+    the mechanism. An unreachable broker is left to the callers' usual wait.
+    """
+    if not settings.security_protocol.startswith("SASL"):
+        return
+    servers = settings.bootstrap_servers.split(",")
+    if not any(port_is_open(*_host_and_port(server)) for server in servers):
+        return
+    with kafka_logs_silenced():
+        try:
+            admin = KafkaAdminClient(
+                client_id=f"{settings.app_id}-login-check",
+                bootstrap_timeout_ms=int(SASL_LOGIN_SECONDS * 1000),
+                **client_config(settings),
+            )
+        except KafkaError:
+            raise BrokerError(
+                f"SASL login as {settings.sasl_username!r} ({settings.sasl_mechanism or 'PLAIN'}) at "
+                f"{settings.bootstrap_servers} was refused within {SASL_LOGIN_SECONDS:.0f}s: check KAFKA_SASL_USERNAME, "
+                "KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM, and that this listener takes "
+                f"{settings.security_protocol}"
+            ) from None
+        admin.close()
+
+
+def _host_and_port(server: str) -> tuple[str, int]:
+    host, _, port = server.strip().rpartition(":")
+    return host.strip("[]") or "localhost", int(port or 9092)
 
 
 def output_record_limit(settings: Settings) -> int:
@@ -75,6 +130,7 @@ def producer(settings: Settings, **options: Any) -> KafkaProducer:
         acks="all",
         linger_ms=5,
         max_request_size=output_record_limit(settings),
+        compression_type=settings.compression_type,
         **client_config(settings) | options,
     )
 

@@ -61,6 +61,7 @@ def wait_for_broker(settings: Settings, timeout: float = 60.0) -> None:
     """Create the topics, retrying while the broker is still coming up (compose starts both at once)."""
     from kafka.errors import KafkaError
 
+    clients.check_sasl_login(settings)
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -180,7 +181,13 @@ def produce(settings: Settings, path: str, topic: str, skip_invalid: bool = Fals
 
 
 def consume(settings: Settings, topic: str, max_records: int | None, timeout: float) -> int:
-    reader = clients.consumer(settings, topic, consumer_timeout_ms=int(timeout * 1000))
+    from kafka.errors import KafkaTimeoutError
+
+    clients.check_sasl_login(settings)
+    try:
+        reader = clients.consumer(settings, topic, consumer_timeout_ms=int(timeout * 1000))
+    except KafkaTimeoutError as error:
+        raise BrokerError(f"no broker at {settings.bootstrap_servers}: {error}") from None
     printed = 0
     out = sys.stdout.buffer
     try:

@@ -12,6 +12,8 @@ from workers.errors import ConfigurationError
 
 MIB = 1024 * 1024
 TAGGERS = ("crf", "neural", "camel-bert")
+#: Codecs of the records Khabar writes; every codec is read whatever this says.
+COMPRESSIONS = ("none", "gzip", "snappy", "lz4", "zstd")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Settings:
     rebalance_timeout: float = 6.0
     commit_interval: float = 0.5
     fetch_wait_ms: int = 100
+    compression: str = "lz4"
     tagger: str = "crf"
     tagger_model: str = ""
     web_enabled: bool = False
@@ -67,6 +70,11 @@ class Settings:
         return f"{self.app_id}-published-changelog"
 
     @property
+    def compression_type(self) -> str | None:
+        """The codec as Kafka clients name it (None: uncompressed)."""
+        return None if self.compression == "none" else self.compression
+
+    @property
     def state_dir(self) -> Path:
         return Path(self.data_dir)
 
@@ -94,6 +102,10 @@ class Settings:
             raise ConfigurationError(
                 f"{ENVIRONMENT['heartbeat_interval']} ({self.heartbeat_interval}) must be below "
                 f"{ENVIRONMENT['session_timeout']} ({self.session_timeout})"
+            )
+        if self.compression not in COMPRESSIONS:
+            raise ConfigurationError(
+                f"{ENVIRONMENT['compression']} must be one of {', '.join(COMPRESSIONS)}, got {self.compression!r}"
             )
         if self.tagger not in TAGGERS:
             raise ConfigurationError(

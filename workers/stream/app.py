@@ -48,6 +48,7 @@ def create_app(settings: Settings) -> faust.App:
         stream_buffer_maxsize=settings.buffer_records,
         producer_max_request_size=output_record_limit(settings),
         producer_acks=-1,
+        producer_compression_type=settings.compression_type,
         web_enabled=settings.web_enabled,
         web_bind=settings.web_host,
         web_port=settings.web_port,
