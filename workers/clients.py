@@ -77,9 +77,9 @@ def check_sasl_login(settings: Settings) -> None:
         except KafkaError:
             raise BrokerError(
                 f"SASL login as {settings.sasl_username!r} ({settings.sasl_mechanism or 'PLAIN'}) at "
-                f"{settings.bootstrap_servers} was refused within {SASL_LOGIN_SECONDS:.0f}s: check KAFKA_SASL_USERNAME, "
-                "KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM, and that this listener takes "
-                f"{settings.security_protocol}"
+                f"{settings.bootstrap_servers} was refused within {SASL_LOGIN_SECONDS:.0f}s: check "
+                "KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM, and that this listener "
+                f"takes {settings.security_protocol}"
             ) from None
         admin.close()
 

@@ -16,6 +16,8 @@ import pytest
 from workers.brokers import free_port, port_is_open
 from workers.brokers.apache_kafka import SINGLE_NODE_SETTINGS, ApacheKafkaBroker, ScramUser, new_cluster_id
 
+SEEDS = Path(__file__).parents[2] / "seeds" / "articles.jsonl"
+
 
 def test_a_cluster_id_is_22_url_safe_characters() -> None:
     assert re.fullmatch(r"[A-Za-z0-9_-]{22}", new_cluster_id())
@@ -67,8 +69,9 @@ def khabar(*arguments: str, environment: dict[str, str], timeout: float = 120) -
 def test_the_broker_command_serves_worker_produce_and_consume_and_stops_on_sigterm(tmp_path: Path) -> None:
     port = free_port()
     data_dir = tmp_path / "kafka-data"
+    arguments = ["broker", "--engine", "kafka", "--port", str(port), "--data-dir", str(data_dir)]
     command = subprocess.Popen(
-        [sys.executable, "-m", "workers", "broker", "--engine", "kafka", "--port", str(port), "--data-dir", str(data_dir)],
+        [sys.executable, "-m", "workers", *arguments],
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -82,9 +85,9 @@ def test_the_broker_command_serves_worker_produce_and_consume_and_stops_on_sigte
             "KHABAR_DATA_DIR": str(tmp_path / "worker-state"),
             "KHABAR_PARTITIONS": "2",
         }
-        produced = khabar("produce", str(Path(__file__).parents[2] / "seeds" / "articles.jsonl"), environment=environment)
+        produced = khabar("produce", str(SEEDS), environment=environment)
         assert produced.returncode == 0, produced.stderr
-        seeds = sum(1 for line in (Path(__file__).parents[2] / "seeds" / "articles.jsonl").open() if line.strip())
+        seeds = sum(1 for line in SEEDS.open(encoding="utf-8") if line.strip())
         worker = subprocess.Popen(
             [sys.executable, "-m", "workers", "worker"],
             env={**os.environ, **environment},

@@ -21,7 +21,7 @@ def test_the_cache_is_outside_the_checkout_and_named_after_the_version(monkeypat
 
 
 def test_missing_jars_are_an_error_that_names_the_fetch_command(empty_cache: Path) -> None:
-    with pytest.raises(BrokerError, match="not fetched yet.*make kafka"):
+    with pytest.raises(BrokerError, match=r"not fetched yet.*make kafka"):
         kafka_jars.kafka_classpath()
 
 
@@ -36,14 +36,14 @@ def test_fetched_jars_give_the_class_path(empty_cache: Path) -> None:
 def test_no_java_is_an_error_that_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("JAVA_HOME", raising=False)
     monkeypatch.setattr(kafka_jars.shutil, "which", lambda name: None)
-    with pytest.raises(BrokerError, match="needs Java 17.*install OpenJDK 17"):
+    with pytest.raises(BrokerError, match=r"needs Java 17.*install OpenJDK 17"):
         kafka_jars.java_binary()
 
 
 def test_no_maven_is_an_error_that_says_what_to_install(empty_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(kafka_jars.shutil, "which", lambda name: "/usr/bin/java" if name == "java" else None)
     monkeypatch.delenv("JAVA_HOME", raising=False)
-    with pytest.raises(BrokerError, match="needs Maven.*install Maven"):
+    with pytest.raises(BrokerError, match=r"needs Maven.*install Maven"):
         kafka_jars.fetch_jars()
 
 
