@@ -125,24 +125,23 @@ def ensure_topics(settings: Settings) -> list[str]:
 
 def producer(settings: Settings, **options: Any) -> KafkaProducer:
     """A producer that waits for all in-sync replicas and retries without reordering."""
-    return KafkaProducer(
-        client_id=f"{settings.app_id}-cli",
-        acks="all",
-        linger_ms=5,
-        max_request_size=output_record_limit(settings),
-        compression_type=settings.compression_type,
-        **client_config(settings) | options,
-    )
+    defaults = {
+        "client_id": f"{settings.app_id}-cli",
+        "acks": "all",
+        "linger_ms": 5,
+        "max_request_size": output_record_limit(settings),
+        "compression_type": settings.compression_type,
+    }
+    return KafkaProducer(**defaults | client_config(settings) | options)
 
 
 def consumer(settings: Settings, *topics: str, **options: Any) -> KafkaConsumer:
     """A consumer outside any group, from the earliest offset, for reading topics."""
-    return KafkaConsumer(
-        *topics,
-        client_id=f"{settings.app_id}-cli",
-        auto_offset_reset="earliest",
-        enable_auto_commit=False,
-        fetch_max_bytes=output_record_limit(settings) * 2,
-        max_partition_fetch_bytes=output_record_limit(settings) + 64 * 1024,
-        **client_config(settings) | options,
-    )
+    defaults = {
+        "client_id": f"{settings.app_id}-cli",
+        "auto_offset_reset": "earliest",
+        "enable_auto_commit": False,
+        "fetch_max_bytes": output_record_limit(settings) * 2,
+        "max_partition_fetch_bytes": output_record_limit(settings) + 64 * 1024,
+    }
+    return KafkaConsumer(*topics, **defaults | client_config(settings) | options)

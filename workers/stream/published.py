@@ -27,7 +27,7 @@ from collections.abc import Awaitable, Callable, Collection, Iterable, MutableMa
 from typing import Any
 
 import orjson
-from kafka import TopicPartition
+from kafka import KafkaConsumer, TopicPartition
 
 from workers import clients
 from workers.settings import Settings
@@ -94,19 +94,19 @@ class PublishedKeys:
         return len(expired)
 
     async def _write_changelog(self, entries: list[tuple[int, str, Any]]) -> None:
-        """Write `entries`, then the last entry of each partition once more, alone.
+        if entries:
+            await asyncio.gather(*(self._write(partition, key, value) for partition, key, value in entries))
 
-        Tansu reports a partition's end offset as the base offset of its last record batch + 1, so
-        table recovery would stop before the rest of that batch. Ending every write with a batch of
-        one record keeps the end offset exact; rewriting an entry is harmless on any broker.
-        """
-        if not entries:
-            return
-        await asyncio.gather(*(self._write(partition, key, value) for partition, key, value in entries))
-        last_of_partition = {partition: (key, value) for partition, key, value in entries}
-        await asyncio.gather(
-            *(self._write(partition, key, value) for partition, (key, value) in last_of_partition.items())
-        )
+
+def _read_to_high_watermark(consumer: KafkaConsumer, partition: TopicPartition) -> bool:
+    """True once the consumer's position reached the high watermark of its latest fetch response.
+
+    The high watermark is where a partition ends on both brokers; Tansu's ListOffsets(latest), which
+    `end_offsets` asks, answers the base offset of the last record batch + 1 instead, which falls short
+    of the end whenever that batch holds more than one record.
+    """
+    high_watermark = consumer.highwater(partition)
+    return high_watermark is not None and consumer.position(partition) >= high_watermark
 
 
 class ChangelogFollower(threading.Thread):
@@ -136,14 +136,13 @@ class ChangelogFollower(threading.Thread):
             partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
             consumer.assign(partitions)
             consumer.seek_to_beginning(*partitions)
-            ends = consumer.end_offsets(partitions)
             while not self._stopping.is_set():
                 for records in consumer.poll(timeout_ms=self._poll_ms).values():
                     for record in records:
                         entry = None if record.value is None else orjson.loads(record.value)
                         self._keys.apply(record.key.decode(), entry)
                     self.records_read += len(records)
-                if not self._caught_up.is_set() and all(consumer.position(tp) >= ends[tp] for tp in partitions):
+                if not self._caught_up.is_set() and all(_read_to_high_watermark(consumer, tp) for tp in partitions):
                     self._caught_up.set()
         except Exception:
             log.exception("reading the changelog of published keys failed; replays may be published again")
