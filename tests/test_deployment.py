@@ -11,7 +11,10 @@ from typing import Any
 
 import pytest
 import yaml
+from integration.brokers import client_environment
 
+from workers.brokers.apache_kafka import SINGLE_NODE_SETTINGS
+from workers.brokers.kafka_jars import KAFKA_VERSION
 from workers.nlp.camel import CAMEL_TOOLS_REQUIREMENT
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,9 +75,24 @@ def internal_listener_port() -> int:
     return listeners("LISTENERS")[kafka_env("INTER_BROKER_LISTENER_NAME")][1]
 
 
-def test_kafka_image_is_a_pinned_kraft_capable_release() -> None:
-    image = service(KAFKA_SERVICE)["image"]
-    assert re.fullmatch(r"apache/kafka:(3\.9|4\.\d+)\.\d+", image), image
+def test_kafka_image_is_the_release_the_tests_run() -> None:
+    assert service(KAFKA_SERVICE)["image"] == f"apache/kafka:{KAFKA_VERSION}"
+
+
+def test_kafka_has_the_broker_settings_the_tests_run_with() -> None:
+    """The apache/kafka image maps KAFKA_X_Y to the broker setting x.y."""
+    settings = {
+        key.removeprefix("KAFKA_").lower().replace("_", "."): value
+        for key, value in environment(KAFKA_SERVICE).items()
+        if key.startswith("KAFKA_")
+    }
+    assert SINGLE_NODE_SETTINGS.items() <= settings.items()
+
+
+def test_the_worker_runs_with_the_settings_of_the_kafka_test_run() -> None:
+    """Only the bootstrap servers differ: every other setting is the default in both."""
+    tested = client_environment("kafka", "127.0.0.1:9092")
+    assert set(environment("worker")) == set(tested) == {"KAFKA_BOOTSTRAP_SERVERS"}
 
 
 def test_kafka_runs_combined_broker_and_controller_with_its_node_among_the_voters() -> None:
