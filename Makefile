@@ -7,7 +7,11 @@ STAMP := $(VENV)/.installed-stamp
 # utilities. Installed last, because pip warns about its missing dependencies in every later install.
 CAMEL_TOOLS := camel-tools==1.6.0
 
-.PHONY: setup demo test lint unit integration model evaluate bench bench-tagger clean
+# Root installs Debian packages directly; anyone else through sudo.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: setup demo test lint unit integration integration-tansu integration-kafka kafka kcat model evaluate bench \
+	bench-tagger clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,14 +37,28 @@ lint: setup
 	$(BIN)/ruff format --check workers tests
 	$(BIN)/mypy
 
-test: lint
-	$(BIN)/pytest
+# Apache Kafka's jars, fetched once with Maven into ~/.cache/khabar/kafka-<version>/ (never into the checkout).
+kafka: setup
+	$(BIN)/python -m workers.brokers.kafka_jars
+
+# kcat (librdkafka) produces the compressed records of the Kafka run: a client no one here wrote.
+kcat:
+	@command -v kcat >/dev/null || $(SUDO) apt-get install -y -q kcat >/dev/null || \
+		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q kcat >/dev/null; }
+
+# Unit tests once; the integration tests once on each broker engine, each run with a broker of its own.
+test: lint kafka kcat unit integration
 
 unit: setup
 	$(BIN)/pytest -m "not integration"
 
-integration: setup
-	$(BIN)/pytest -m integration
+integration: integration-tansu integration-kafka
+
+integration-tansu: setup
+	$(BIN)/pytest -m integration --broker tansu
+
+integration-kafka: kafka kcat
+	$(BIN)/pytest -m integration --broker kafka
 
 model: setup
 	$(BIN)/python -m workers.nlp.entities.train

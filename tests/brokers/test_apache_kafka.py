@@ -12,6 +12,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from integration.harness import khabar
 
 from workers.brokers import free_port, port_is_open
 from workers.brokers.apache_kafka import SINGLE_NODE_SETTINGS, ApacheKafkaBroker, ScramUser, new_cluster_id
@@ -53,17 +54,6 @@ def test_a_given_data_dir_is_kept_and_a_temporary_one_removed(tmp_path: Path) ->
     assert not temporary.data_dir.exists()
 
 
-def khabar(*arguments: str, environment: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "workers", *arguments],
-        env={**os.environ, **environment},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-
-
 @pytest.mark.integration
 @pytest.mark.only_on("kafka", "starts Apache Kafka, whose jars the Kafka run has fetched")
 def test_the_broker_command_serves_worker_produce_and_consume_and_stops_on_sigterm(tmp_path: Path) -> None:
@@ -85,7 +75,7 @@ def test_the_broker_command_serves_worker_produce_and_consume_and_stops_on_sigte
             "KHABAR_DATA_DIR": str(tmp_path / "worker-state"),
             "KHABAR_PARTITIONS": "2",
         }
-        produced = khabar("produce", str(SEEDS), environment=environment)
+        produced = khabar(environment, "produce", str(SEEDS))
         assert produced.returncode == 0, produced.stderr
         seeds = sum(1 for line in SEEDS.open(encoding="utf-8") if line.strip())
         worker = subprocess.Popen(
@@ -94,7 +84,7 @@ def test_the_broker_command_serves_worker_produce_and_consume_and_stops_on_sigte
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        consumed = khabar("consume", "--max", str(seeds), "--timeout", "90", environment=environment, timeout=150)
+        consumed = khabar(environment, "consume", "--max", str(seeds), "--timeout", "90", timeout=150)
         assert consumed.returncode == 0, consumed.stderr
         assert len([orjson.loads(line) for line in consumed.stdout.splitlines()]) == seeds
     finally:

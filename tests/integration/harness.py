@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -14,7 +17,7 @@ from workers import clients
 from workers.bench.harness import ENRICH_WORKER, WorkerProcess, produce
 from workers.settings import Settings
 
-__all__ = ["WorkerProcess", "isolated_environment", "produce", "read_until", "values", "worker_process"]
+__all__ = ["WorkerProcess", "isolated_environment", "khabar", "produce", "read_until", "values", "worker_process"]
 
 
 def isolated_environment(broker_env: dict[str, str], data_dir: Path, partitions: int = 4) -> dict[str, str]:
@@ -30,6 +33,18 @@ def isolated_environment(broker_env: dict[str, str], data_dir: Path, partitions:
         "KHABAR_PARTITIONS": str(partitions),
         "KHABAR_DATA_DIR": str(data_dir),
     }
+
+
+def khabar(environment: dict[str, str], *arguments: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """`khabar <arguments>` as a user runs it, with `environment` added to this one; its output as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "workers", *arguments],
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def worker_process(environment: dict[str, str], log_path: Path) -> WorkerProcess:

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import orjson
 import pytest
 from data.malformed_lines import malformed_lines
 
-from integration.harness import isolated_environment, read_until, values
+from integration.harness import isolated_environment, khabar, read_until, values
 from workers.records import schema_errors
 from workers.settings import Settings
 
 pytestmark = pytest.mark.integration
 SEEDS = Path(__file__).parents[2] / "seeds" / "articles.jsonl"
-
-
-def khabar(environment: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "workers", *arguments],
-        env={**os.environ, **environment},
-        capture_output=True,
-        timeout=120,
-    )
 
 
 def test_produce_sends_every_line_and_parks_oversized_ones(broker: dict[str, str], tmp_path: Path) -> None:
@@ -37,9 +25,9 @@ def test_produce_sends_every_line_and_parks_oversized_ones(broker: dict[str, str
 
     result = khabar(environment, "produce", str(tmp_path / "input.jsonl"))
 
-    assert result.returncode == 0, result.stderr.decode()[-2000:]
-    assert b"Traceback" not in result.stderr
-    summary = result.stderr.decode().strip().splitlines()[-1]
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Traceback" not in result.stderr
+    summary = result.stderr.strip().splitlines()[-1]
     assert summary.startswith(f"sent {len(seeds) + len(bad) - 1} records to {settings.topic_raw}")
     assert f"1 too large straight to {settings.topic_dead_letter}" in summary
     raw = read_until(settings, settings.topic_raw, lambda r: len(r) >= len(seeds) + len(bad) - 1, timeout=30)
@@ -61,4 +49,4 @@ def test_consume_prints_json_lines(broker: dict[str, str], tmp_path: Path) -> No
     lines = result.stdout.splitlines()
     assert len(lines) == 3
     assert all(isinstance(orjson.loads(line)["id"], str) for line in lines)
-    assert b"3 records from" in result.stderr
+    assert "3 records from" in result.stderr

@@ -7,17 +7,15 @@ of what Khabar itself writes, and `khabar consume` reads each.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
 import pytest
 
-from integration.harness import WorkerProcess, isolated_environment, read_until, values, worker_process
+from integration.harness import WorkerProcess, isolated_environment, khabar, read_until, values, worker_process
 from workers import clients
 from workers.settings import Settings
 
@@ -27,16 +25,6 @@ CODECS = ("gzip", "snappy", "lz4", "zstd")
 
 def article(codec: str, via: str) -> dict[str, str]:
     return {"id": f"{via}-{codec}", "title": f"خبر مضغوط بـ {codec}", "body": "قال العميد خالد المحجوب في سرت"}
-
-
-def khabar(environment: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "workers", *arguments],
-        env={**os.environ, **environment},
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -69,7 +57,7 @@ def test_every_codec_in_and_out_through_the_cli_and_the_worker(
         lines = tmp_path / f"{codec}.jsonl"
         lines.write_bytes(orjson.dumps(article(codec, "cli")) + b"\n")
         sent = khabar({**environment, "KHABAR_COMPRESSION": codec}, "produce", str(lines))
-        assert sent.returncode == 0, sent.stderr.decode()[-2000:]
+        assert sent.returncode == 0, sent.stderr[-2000:]
 
     raw = khabar(environment, "consume", "--topic", settings.topic_raw, "--max", "4", "--timeout", "30")
     assert {orjson.loads(line)["id"] for line in raw.stdout.splitlines()} == {f"cli-{codec}" for codec in CODECS}
@@ -77,7 +65,7 @@ def test_every_codec_in_and_out_through_the_cli_and_the_worker(
         settings, settings.topic_enriched, lambda r: len(r) >= len(CODECS), timeout=120, on_poll=worker.check_alive
     )
     enriched = khabar(environment, "consume", "--max", "4", "--timeout", "30")  # zstd, written by the worker
-    assert enriched.returncode == 0, enriched.stderr.decode()[-2000:]
+    assert enriched.returncode == 0, enriched.stderr[-2000:]
     records = [orjson.loads(line) for line in enriched.stdout.splitlines()]
     assert {record["id"] for record in records} == {f"cli-{codec}" for codec in CODECS}
     assert all(record["entities"] for record in records)

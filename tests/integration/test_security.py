@@ -6,9 +6,6 @@ with Kafka's own storage tool when the broker is formatted (`tests/integration/b
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,7 +13,7 @@ import orjson
 import pytest
 
 from integration.brokers import BrokerUnderTest, SaslListener
-from integration.harness import isolated_environment, worker_process
+from integration.harness import isolated_environment, khabar, worker_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.only_on("kafka", "Tansu has no SASL listener")]
 SEEDS = Path(__file__).parents[2] / "seeds" / "articles.jsonl"
@@ -28,17 +25,6 @@ def sasl(broker_under_test: BrokerUnderTest) -> SaslListener:
     if broker_under_test.sasl is None:
         pytest.skip("the broker given by KAFKA_BOOTSTRAP_SERVERS has no SASL listener known to the tests")
     return broker_under_test.sasl
-
-
-def khabar(environment: dict[str, str], *arguments: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "workers", *arguments],
-        env={**os.environ, **environment},
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
 
 
 def test_worker_produce_and_consume_log_in_with_scram(sasl: SaslListener, tmp_path: Path) -> None:
