@@ -100,3 +100,24 @@ def test_the_broker_command_serves_worker_produce_and_consume_and_stops_on_sigte
     assert stop_seconds < 10
     assert not port_is_open("127.0.0.1", port)
     assert (data_dir / "logs" / "meta.properties").is_file(), "a given data directory is kept"
+
+
+@pytest.mark.integration
+@pytest.mark.only_on("kafka", "starts Apache Kafka, whose jars the Kafka run has fetched")
+def test_the_kafka_broker_dies_with_its_parent_process() -> None:
+    """A SIGKILLed `khabar broker` leaves no JVM holding the port."""
+    port = free_port()
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "workers", "broker", "--engine", "kafka", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert parent.stderr is not None
+    assert f"listening on 127.0.0.1:{port}" in parent.stderr.readline()
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 15
+    while port_is_open("127.0.0.1", port):
+        assert time.monotonic() < deadline, "the Kafka broker outlived its parent"
+        time.sleep(0.1)

@@ -29,7 +29,7 @@ def broker_credentials(settings: Settings) -> faust.SASLCredentials | faust.SSLC
 def create_app(settings: Settings) -> faust.App:
     """A Faust app whose consumer group joins in seconds and whose JSON goes through orjson."""
     codec.register()
-    scheme = transport.register(settings.fetch_wait_ms)
+    scheme = transport.register(settings.fetch_wait_ms, output_record_limit(settings))
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     return faust.App(
         settings.app_id,
@@ -46,6 +46,8 @@ def create_app(settings: Settings) -> faust.App:
         consumer_auto_offset_reset="earliest",
         consumer_max_fetch_size=output_record_limit(settings),
         stream_buffer_maxsize=settings.buffer_records,
+        # unbounded by default: one poll could take a whole fetch of records, decompressed, past the buffer
+        broker_max_poll_records=settings.buffer_records,
         producer_max_request_size=output_record_limit(settings),
         producer_acks=-1,
         producer_compression_type=settings.compression_type,
