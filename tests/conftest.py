@@ -35,7 +35,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_report_header(config: pytest.Config) -> str:
     given = os.environ.get("KAFKA_BOOTSTRAP_SERVERS")
     where = f"the broker at {given}" if given else "a broker started for the run"
-    return f"integration tests on {engine_description(config.getoption('--broker'))} ({where})"
+    return f"integration tests (-m integration) on {engine_description(config.getoption('--broker'))}, {where}"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
