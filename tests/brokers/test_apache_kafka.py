@@ -14,8 +14,9 @@ import orjson
 import pytest
 from integration.harness import khabar
 
-from workers.brokers import free_port, port_is_open
+from workers.brokers import apache_kafka, free_port, port_is_open
 from workers.brokers.apache_kafka import SINGLE_NODE_SETTINGS, ApacheKafkaBroker, ScramUser, new_cluster_id
+from workers.errors import BrokerError
 
 SEEDS = Path(__file__).parents[2] / "seeds" / "articles.jsonl"
 
@@ -52,6 +53,17 @@ def test_a_given_data_dir_is_kept_and_a_temporary_one_removed(tmp_path: Path) ->
     assert temporary.data_dir.is_dir()
     temporary.close()
     assert not temporary.data_dir.exists()
+
+
+def test_a_broker_that_cannot_start_leaves_no_temporary_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_java() -> str:
+        raise BrokerError("no java here")
+
+    monkeypatch.setattr(apache_kafka, "java_binary", no_java)
+    broker = ApacheKafkaBroker(port=free_port())
+    with pytest.raises(BrokerError, match="no java here"):
+        broker.start()
+    assert not broker.data_dir.exists()
 
 
 @pytest.mark.integration

@@ -194,7 +194,12 @@ class ApacheKafkaBroker(BrokerProcess):
             admin.close()
 
     def start(self, timeout: float = 90.0) -> ApacheKafkaBroker:
-        return super().start(timeout)
+        """Start the JVM; a broker that fails to start leaves no temporary data directory behind."""
+        try:
+            return super().start(timeout)
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         self.stop()
