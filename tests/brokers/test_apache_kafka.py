@@ -14,6 +14,7 @@ import orjson
 import pytest
 from integration.harness import khabar
 
+from brokers.broker_command import assert_port_closes, start_broker_command
 from workers.brokers import apache_kafka, free_port, port_is_open
 from workers.brokers.apache_kafka import SINGLE_NODE_SETTINGS, ApacheKafkaBroker, ScramUser, new_cluster_id
 from workers.errors import BrokerError
@@ -119,17 +120,7 @@ def test_the_broker_command_serves_worker_produce_and_consume_and_stops_on_sigte
 def test_the_kafka_broker_dies_with_its_parent_process() -> None:
     """A SIGKILLed `khabar broker` leaves no JVM holding the port."""
     port = free_port()
-    parent = subprocess.Popen(
-        [sys.executable, "-m", "workers", "broker", "--engine", "kafka", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert parent.stderr is not None
-    assert f"listening on 127.0.0.1:{port}" in parent.stderr.readline()
+    parent = start_broker_command(port, "--engine", "kafka", within=60)
     parent.kill()
     parent.wait()
-    deadline = time.monotonic() + 15
-    while port_is_open("127.0.0.1", port):
-        assert time.monotonic() < deadline, "the Kafka broker outlived its parent"
-        time.sleep(0.1)
+    assert_port_closes(port, within=15)

@@ -1,12 +1,10 @@
 """The embedded Tansu broker starts in well under a second, refuses a taken port, and stops cleanly."""
 
 import socket
-import subprocess
-import sys
-import time
 
 import pytest
 
+from brokers.broker_command import assert_port_closes, start_broker_command
 from workers.brokers import TansuBroker, free_port, port_is_open
 from workers.errors import BrokerError
 
@@ -27,26 +25,13 @@ def test_a_taken_port_is_refused_before_tansu_can_panic() -> None:
             TansuBroker(port=port).start()
 
 
-def start_broker_command(port: int) -> subprocess.Popen[bytes]:
-    """`khabar broker --port PORT` as a child process, returned once the port accepts connections."""
-    command = subprocess.Popen([sys.executable, "-m", "workers", "broker", "--port", str(port)])
-    deadline = time.monotonic() + 10
-    while not port_is_open("127.0.0.1", port):
-        assert time.monotonic() < deadline, "the broker should open its port within seconds"
-        time.sleep(0.05)
-    return command
-
-
 def test_the_broker_dies_with_its_parent_process() -> None:
     """Even a SIGKILLed parent leaves no orphan broker holding the port (regression: orphaned Tansu)."""
     port = free_port()
     parent = start_broker_command(port)
     parent.kill()
     parent.wait()
-    deadline = time.monotonic() + 5
-    while port_is_open("127.0.0.1", port):
-        assert time.monotonic() < deadline, "the broker outlived its parent"
-        time.sleep(0.05)
+    assert_port_closes(port, within=5)
 
 
 def test_sigterm_stops_the_broker_command() -> None:
