@@ -124,3 +124,12 @@ def test_the_kafka_broker_dies_with_its_parent_process() -> None:
     parent.kill()
     parent.wait()
     assert_port_closes(port, within=15)
+
+
+@pytest.mark.integration
+@pytest.mark.only_on("kafka", "starts Apache Kafka, whose jars the Kafka run has fetched")
+def test_a_cluster_id_that_begins_with_a_dash_is_not_taken_for_an_option(monkeypatch: pytest.MonkeyPatch) -> None:
+    """URL-safe base64 begins with "-" once in 64 ids (regression: a CI run failed to format the storage)."""
+    monkeypatch.setattr(apache_kafka, "new_cluster_id", lambda: "-" + "A" * 21)
+    with ApacheKafkaBroker(port=free_port()) as broker:
+        assert port_is_open(broker.host, broker.port)

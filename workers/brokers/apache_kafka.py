@@ -161,7 +161,12 @@ class ApacheKafkaBroker(BrokerProcess):
 
     def _format_storage(self) -> None:
         command = self._java(
-            "kafka.tools.StorageTool", "format", "-t", new_cluster_id(), "-c", str(self._properties_file)
+            # "=" keeps an id that begins with "-" (1 in 64 of them) from being read as an option
+            "kafka.tools.StorageTool",
+            "format",
+            f"--cluster-id={new_cluster_id()}",
+            "-c",
+            str(self._properties_file),
         )
         for user in self.scram_users:
             command += ["--add-scram", user.format_argument()]
