@@ -73,10 +73,15 @@ def java_binary() -> str:
     return found
 
 
+def _fetched(lib: Path, version: str) -> bool:
+    """True when `lib` holds the broker jar of `version` (lib/ only ever holds a complete fetch)."""
+    return (lib / f"kafka_{SCALA_VERSION}-{version}.jar").is_file()
+
+
 def kafka_classpath(version: str = KAFKA_VERSION) -> str:
     """The JVM class path of the cached jars; an error naming the fetch command when they are missing."""
     lib = jars_dir(version)
-    if not any(lib.glob(f"kafka_{SCALA_VERSION}-{version}.jar")):
+    if not _fetched(lib, version):
         raise BrokerError(f"Apache Kafka {version} is not fetched yet (no jars in {lib}): run {FETCH_COMMAND}")
     return f"{lib}/*"
 
@@ -84,7 +89,7 @@ def kafka_classpath(version: str = KAFKA_VERSION) -> str:
 def fetch_jars(version: str = KAFKA_VERSION) -> Path:
     """Resolve Kafka's jars with Maven into the cache once; return their directory."""
     lib = jars_dir(version)
-    if any(lib.glob(f"kafka_{SCALA_VERSION}-{version}.jar")):
+    if _fetched(lib, version):
         return lib
     java_binary()
     maven = shutil.which("mvn")

@@ -6,6 +6,7 @@ how they prepare their storage and when they count as ready.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import signal
@@ -15,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Self
+from typing import IO, Self
 
 from workers.errors import BrokerError
 
@@ -74,10 +75,6 @@ class BrokerProcess:
     def bootstrap_servers(self) -> str:
         return f"{self.host}:{self.port}"
 
-    @property
-    def pid(self) -> int | None:
-        return self._process.pid if self._process else None
-
     def command(self) -> list[str]:
         raise NotImplementedError
 
@@ -109,14 +106,15 @@ class BrokerProcess:
         return self
 
     def _spawn(self) -> subprocess.Popen[bytes]:
-        if not self._quiet:
-            return subprocess.Popen(self.command(), preexec_fn=die_with_parent)
-        if self._log_path is None:
-            output = subprocess.DEVNULL
+        """The program, its output on the terminal, in the log file or nowhere."""
+        with contextlib.ExitStack() as files:  # the child keeps its own copy of a log file's descriptor
+            output: IO[bytes] | int | None = None
+            if self._quiet and self._log_path is None:
+                output = subprocess.DEVNULL
+            elif self._quiet and self._log_path is not None:
+                self._log_path.parent.mkdir(parents=True, exist_ok=True)
+                output = files.enter_context(self._log_path.open("ab"))
             return subprocess.Popen(self.command(), stdout=output, stderr=output, preexec_fn=die_with_parent)
-        self._log_path.parent.mkdir(parents=True, exist_ok=True)
-        with self._log_path.open("ab") as log_output:  # the child keeps its own copy of the descriptor
-            return subprocess.Popen(self.command(), stdout=log_output, stderr=log_output, preexec_fn=die_with_parent)
 
     def describe(self) -> str:
         return f"the {self.engine} broker"
