@@ -33,8 +33,8 @@ demo: setup
 	$(BIN)/python -m workers demo
 
 lint: setup
-	$(BIN)/ruff check workers tests
-	$(BIN)/ruff format --check workers tests
+	$(BIN)/ruff check workers lab tests
+	$(BIN)/ruff format --check workers lab tests
 	$(BIN)/mypy
 
 # Apache Kafka's jars, fetched once with Maven into ~/.cache/khabar/kafka-<version>/ (never into the checkout).
@@ -61,16 +61,16 @@ integration-kafka: kafka kcat
 	$(BIN)/pytest -m integration --broker kafka
 
 model: setup
-	$(BIN)/python -m workers.nlp.entities.train
+	$(BIN)/python -m lab.train_crf
 
 evaluate: setup
-	$(BIN)/python -m workers evaluate ../shared/data/ner/anercorp/ANERCorp_CamelLab_test.txt
+	$(BIN)/python -m lab.evaluate ../shared/data/ner/anercorp/ANERCorp_CamelLab_test.txt
 
 bench: setup
-	$(BIN)/python -m workers bench --json bench.json
+	$(BIN)/python -m lab.bench --json bench.json
 
 bench-tagger: setup
-	$(BIN)/python -m workers.nlp.entities.bench
+	$(BIN)/python -m lab.bench.tagger
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -4,18 +4,12 @@ for the run unless KAFKA_BOOTSTRAP_SERVERS names one already running."""
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-TESTS = Path(__file__).parent
-sys.path.insert(0, str(TESTS))  # lets tests import their data helpers (tests/data, tests/integration)
-
-from integration.brokers import BrokerUnderTest, engine_description, start_broker_under_test  # noqa: E402
-
-from workers.brokers import ENGINES  # noqa: E402
+from tests.integration.brokers import BrokerUnderTest, engine_description, start_broker_under_test
+from workers.brokers import ENGINES
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -8,10 +8,10 @@ from typing import ClassVar
 import orjson
 import pytest
 
-from workers.nlp.language import LanguageDetector
+from workers.contract.records import RawArticle, Rejection, schema_errors
 from workers.pipeline import Enriched, Pipeline
-from workers.records import RawArticle, Rejection, schema_errors
 from workers.settings import MIB
+from workers.text.language import LanguageDetector
 
 DATA = Path(__file__).parent / "data"
 

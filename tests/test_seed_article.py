@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from workers.commands import load_pipeline
+from workers.cli.commands import load_pipeline
+from workers.contract.records import RawArticle
 from workers.paths import shared_dir
-from workers.records import RawArticle
 from workers.settings import Settings
 
 SEEDS = sorted((shared_dir() / "seeds").glob("*.txt"))

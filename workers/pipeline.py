@@ -17,25 +17,21 @@ from typing import Any
 import orjson
 
 import workers
-from workers.nlp.clean import clean_text
-from workers.nlp.entities import EntityTagger
-from workers.nlp.entities.normal_form import entity_normal_form
-from workers.nlp.entities.spans import bio_spans
-from workers.nlp.entities.tagger import BatchTagger, tag_sentences
-from workers.nlp.language import Language, LanguageDetector
-from workers.nlp.normalize import normalize_arabic, normalize_other
-from workers.nlp.tokenize import Tokens, sentences, split_tokens
-from workers.records import RawArticle, Rejection, decode_raw, now_rfc3339
+from workers.contract.records import RawArticle, Rejection, decode_raw, now_rfc3339
+from workers.errors import EnrichmentTimeout
+from workers.ner import BatchTagger, EntityTagger, tag_sentences
+from workers.ner.normal_form import entity_normal_form
+from workers.ner.spans import bio_spans
+from workers.text.clean import clean_text
+from workers.text.language import Language, LanguageDetector
+from workers.text.normalize import normalize_arabic, normalize_other
+from workers.text.tokenize import Tokens, sentences, split_tokens
 
 FIELDS = ("title", "body")
 #: Languages the entity tagger was trained for.
 TAGGED_LANGUAGES = frozenset({"ar"})
 #: Sentences are tagged in batches of about this many tokens; the time limit is checked between batches.
 BATCH_TOKENS = 2_000
-
-
-class EnrichmentTimeout(Exception):
-    """An article took longer than the per-article time limit (checked between sentences)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from workers.contract.records import Rejection, dead_letter, encode
 from workers.pipeline import Enriched, Pipeline
-from workers.records import Rejection, dead_letter, encode
 
 OutputKind = Literal["enriched", "entity", "dead_letter"]
 

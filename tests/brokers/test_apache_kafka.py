@@ -12,9 +12,9 @@ from pathlib import Path
 
 import orjson
 import pytest
-from integration.harness import khabar
 
-from brokers.broker_command import assert_port_closes, start_broker_command
+from tests.brokers.broker_command import assert_port_closes, start_broker_command
+from tests.integration.harness import khabar
 from workers.brokers import apache_kafka, free_port, port_is_open
 from workers.brokers.apache_kafka import SINGLE_NODE_SETTINGS, ApacheKafkaBroker, ScramUser, new_cluster_id
 from workers.errors import BrokerError

@@ -4,7 +4,7 @@ import socket
 
 import pytest
 
-from brokers.broker_command import assert_port_closes, start_broker_command
+from tests.brokers.broker_command import assert_port_closes, start_broker_command
 from workers.brokers import TansuBroker, free_port, port_is_open
 from workers.errors import BrokerError
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from workers.brokers import BrokerProcess, TansuBroker, free_port
 from workers.brokers.apache_kafka import ApacheKafkaBroker, ScramUser
 from workers.brokers.kafka_jars import KAFKA_VERSION
-from workers.demo import EMBEDDED_GROUP_TIMEOUTS
+from workers.cli.demo import EMBEDDED_GROUP_TIMEOUTS
 
 SCRAM_USER = ScramUser("khabar-test", "scram-test-password", "SCRAM-SHA-512")
 

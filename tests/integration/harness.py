@@ -13,8 +13,8 @@ from pathlib import Path
 import orjson
 from kafka.consumer.fetcher import ConsumerRecord
 
+from lab.bench.harness import ENRICH_WORKER, WorkerProcess, produce
 from workers import clients
-from workers.bench.harness import ENRICH_WORKER, WorkerProcess, produce
 from workers.settings import Settings
 
 __all__ = ["WorkerProcess", "isolated_environment", "khabar", "produce", "read_until", "values", "worker_process"]

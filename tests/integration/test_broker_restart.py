@@ -17,10 +17,10 @@ from pathlib import Path
 
 import orjson
 import pytest
-from data.malformed_lines import malformed_lines
 
-from integration.brokers import BrokerUnderTest, own_broker
-from integration.harness import isolated_environment, produce, read_until, values, worker_process
+from tests.data.malformed_lines import malformed_lines
+from tests.integration.brokers import BrokerUnderTest, own_broker
+from tests.integration.harness import isolated_environment, produce, read_until, values, worker_process
 from workers import clients
 from workers.settings import Settings
 

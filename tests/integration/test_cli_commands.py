@@ -6,10 +6,10 @@ from pathlib import Path
 
 import orjson
 import pytest
-from data.malformed_lines import malformed_lines
 
-from integration.harness import isolated_environment, khabar, read_until, values
-from workers.records import schema_errors
+from tests.data.malformed_lines import malformed_lines
+from tests.integration.harness import isolated_environment, khabar, read_until, values
+from workers.contract.records import schema_errors
 from workers.settings import Settings
 
 pytestmark = pytest.mark.integration

@@ -15,7 +15,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from integration.harness import WorkerProcess, isolated_environment, khabar, read_until, values, worker_process
+from tests.integration.harness import WorkerProcess, isolated_environment, khabar, read_until, values, worker_process
 from workers import clients
 from workers.settings import Settings
 

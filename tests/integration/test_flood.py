@@ -10,7 +10,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from integration.harness import isolated_environment, produce, read_until, worker_process
+from tests.integration.harness import isolated_environment, produce, read_until, worker_process
 from workers import clients
 from workers.settings import Settings
 

@@ -10,7 +10,7 @@ import orjson
 import pytest
 from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
 
-from integration.harness import isolated_environment
+from tests.integration.harness import isolated_environment
 from workers import clients
 from workers.settings import Settings
 from workers.stream.published import ChangelogFollower, PublishedKeys

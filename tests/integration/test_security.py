@@ -12,8 +12,8 @@ from pathlib import Path
 import orjson
 import pytest
 
-from integration.brokers import BrokerUnderTest, SaslListener
-from integration.harness import isolated_environment, khabar, worker_process
+from tests.integration.brokers import BrokerUnderTest, SaslListener
+from tests.integration.harness import isolated_environment, khabar, worker_process
 
 pytestmark = [pytest.mark.integration, pytest.mark.only_on("kafka", "Tansu has no SASL listener")]
 SEEDS = Path(__file__).parents[2] / "seeds" / "articles.jsonl"

@@ -15,9 +15,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from integration.harness import WorkerProcess, isolated_environment, produce, read_until, values
+from tests.integration.harness import WorkerProcess, isolated_environment, produce, read_until, values
 from workers import clients
-from workers.commands import load_pipeline
+from workers.cli.commands import load_pipeline
 from workers.pipeline import Pipeline
 from workers.routing import route
 from workers.settings import Settings

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import orjson
 import pytest
-from data.malformed_lines import malformed_lines
 
-from integration.harness import WorkerProcess, isolated_environment, produce, read_until, values, worker_process
+from tests.data.malformed_lines import malformed_lines
+from tests.integration.harness import WorkerProcess, isolated_environment, produce, read_until, values, worker_process
 from workers import clients
-from workers.records import schema_errors
+from workers.contract.records import schema_errors
 from workers.settings import Settings
 
 pytestmark = pytest.mark.integration

@@ -12,12 +12,12 @@ import orjson
 import pytest
 from aiokafka.errors import KafkaConnectionError
 
-from workers.nlp.language import LanguageDetector
 from workers.pipeline import Pipeline
 from workers.settings import Settings
 from workers.stream import agents
 from workers.stream.app import create_app
 from workers.stream.published import PublishedKeys
+from workers.text.language import LanguageDetector
 
 
 class PlaceTagger:

@@ -1,0 +1,237 @@
+"""`python -m lab.bench`: how fast Khabar enriches, offline on one core and through a broker.
+
+Three parts, each runnable alone (`--part`):
+- offline: the full enrichment (`routing.route` on raw JSON bytes) against a floor measured in
+  the same run on the same articles (orjson decode, camel-tools normalization and tokenization,
+  orjson encode), single process and thread; full/floor is the headline.
+- stream: one `khabar worker` process draining a pre-filled topic, beside a pass-through worker
+  (same Faust settings and batching, no enrichment); then the latency of each, produce to output,
+  with a producer paced at half the enrich rate; peak RSS of each worker process.
+- scale: one worker against two in one consumer group, draining the same backlog (when the
+  stream part ran, its enrich run is the one-worker run).
+
+The articles are news-sized (20 ANERcorp sentences, about 600 tokens). The results come as a table
+and, with `--json`, as a JSON file that also records date, machine, load average and versions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lab.bench import system
+from lab.bench.articles import build_articles, default_corpus, distinct_articles, encode_all, load_sentences
+from lab.corpora import Sentence
+from workers.errors import KhabarError
+from workers.settings import Settings
+
+if TYPE_CHECKING:
+    from workers.pipeline import Pipeline
+
+log = logging.getLogger(__name__)
+
+PARTS = ("offline", "stream", "scale")
+#: (normal, --quick) defaults of the size options.
+SIZES: dict[str, tuple[float, float]] = {
+    # 0: every distinct article of the corpus after the warm-up (198 for ANERcorp train), the same
+    # mix the stream part cycles through, so that stream and offline rates compare.
+    "articles": (0, 20),
+    "warmup": (10, 3),
+    "repetitions": (5, 3),
+    "stream_articles": (1000, 200),
+    "latency_seconds": (30, 10),
+}
+#: Thread pools of numeric libraries (py3langid uses numpy): one thread, so one process is one core.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+EPILOG = """\
+The machine may be shared: every part records the load average before it ran, and rates per CPU
+second of the measured process are shown beside wall-clock rates (they suffer less from other
+processes). Throughput through the broker is timed by the output records' own timestamps, between
+the record at 10% and the last, so worker start-up is left out (it is shown as start→last output).
+The worker's consumer waits up to KHABAR_FETCH_WAIT_MS (100 ms) for data on a quiet partition, which
+shows in the latency at low rates.
+
+examples:
+  python -m lab.bench --quick                       # smoke run, about two minutes
+  python -m lab.bench --json bench.json             # the full run, results also as JSON
+  python -m lab.bench --part offline --articles 190
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m lab.bench",
+        description=__doc__,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add = parser.add_argument
+    add("--part", action="append", choices=PARTS, help="run only this part (repeatable; default: all three)")
+    add("--quick", action="store_true", help="small sizes for a smoke run (explicit sizes still win)")
+    add(
+        "--articles",
+        metavar="N",
+        type=int,
+        help="offline: timed articles per pass (default: the corpus's other distinct articles, 188; quick 20)",
+    )
+    add("--warmup", metavar="N", type=int, help="offline: warm-up articles, not timed (default 10, quick 3)")
+    add("--repetitions", metavar="N", type=int, help="offline: timed passes, median kept (default 5, quick 3)")
+    add("--stream-articles", metavar="N", type=int, help="stream, scale: backlog per run (default 1000, quick 200)")
+    add("--latency-seconds", metavar="S", type=float, help="stream: paced producer runs S s (default 30, quick 10)")
+    add("--latency-rate", metavar="RATE", type=float, help="stream: paced articles/s (default: half the enrich rate)")
+    add("--bootstrap-servers", metavar="HOST:PORT", help="use this broker (default: start an embedded Tansu)")
+    add("--corpus", metavar="PATH", type=Path, help="CoNLL sentences for the articles (default: ANERcorp train)")
+    add("--timeout", metavar="S", type=float, default=600.0, help="give up a run after S seconds (default 600)")
+    add("--work-dir", metavar="DIR", type=Path, help="keep worker logs here (default: a temporary directory)")
+    add("--json", metavar="PATH", type=Path, help="also write the results as JSON to this path")
+    return parser
+
+
+def size(arguments: argparse.Namespace, name: str) -> float:
+    given = getattr(arguments, name)
+    return float(given) if given is not None else SIZES[name][1 if arguments.quick else 0]
+
+
+def as_records(articles: Sequence[dict[str, Any]]) -> list[tuple[bytes, bytes]]:
+    return [(article["id"].encode(), payload) for article, payload in zip(articles, encode_all(articles), strict=True)]
+
+
+@contextmanager
+def broker_settings(bootstrap_servers: str | None) -> Iterator[Settings]:
+    """Settings for the given broker, or for an embedded one started for the run (short group timeouts)."""
+    if bootstrap_servers:
+        yield Settings.from_env(bootstrap_servers=bootstrap_servers)
+        return
+    from workers.brokers import TansuBroker, free_port
+    from workers.cli.demo import embedded_settings
+
+    with TansuBroker(port=free_port()) as broker:
+        yield embedded_settings(Settings.from_env(), broker.bootstrap_servers)
+
+
+@contextmanager
+def work_dir(path: Path | None) -> Iterator[Path]:
+    if path is not None:
+        path.mkdir(parents=True, exist_ok=True)
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="khabar-bench-") as scratch:
+        yield Path(scratch)
+
+
+def run_offline_part(
+    arguments: argparse.Namespace, sentences: Sequence[Sentence], pipeline: Pipeline
+) -> dict[str, Any]:
+    from lab.bench.offline import run_offline
+
+    warmup = int(size(arguments, "warmup"))
+    timed = int(size(arguments, "articles")) or max(1, distinct_articles(sentences) - warmup)
+    articles = build_articles(sentences, warmup + timed)
+    payloads = encode_all(articles)
+    return run_offline(pipeline, payloads[:warmup], payloads[warmup:], int(size(arguments, "repetitions")))
+
+
+def run_broker_parts(
+    arguments: argparse.Namespace, parts: Sequence[str], sentences: Sequence[Sentence], results: dict[str, Any]
+) -> None:
+    from lab.bench.scale import run_scale
+    from lab.bench.stream import run_stream
+
+    records = as_records(build_articles(sentences, int(size(arguments, "stream_articles"))))
+
+    def make_records(count: int) -> list[tuple[bytes, bytes]]:
+        return as_records(build_articles(sentences, count))
+
+    with broker_settings(arguments.bootstrap_servers) as settings, work_dir(arguments.work_dir) as scratch:
+        if "stream" in parts:
+            results["stream"] = {
+                "load_average_before": system.load_average(),
+                **run_stream(
+                    settings,
+                    records,
+                    size(arguments, "latency_seconds"),
+                    arguments.latency_rate,
+                    make_records,
+                    scratch,
+                    arguments.timeout,
+                ),
+            }
+        if "scale" in parts:
+            results["scale"] = {
+                "load_average_before": system.load_average(),
+                **run_scale(settings, records, scratch, arguments.timeout, results.get("stream", {}).get("enrich")),
+            }
+
+
+def run(arguments: argparse.Namespace) -> dict[str, Any]:
+    """Every requested part, with the facts needed to read the numbers."""
+    from workers.ner.backends import load_tagger
+    from workers.pipeline import Pipeline
+
+    parts = arguments.part or list(PARTS)
+    settings = Settings.from_env()
+    tagger = load_tagger(settings.tagger, Path(settings.tagger_model) if settings.tagger_model else None)
+    sentences = load_sentences(arguments.corpus)
+    results: dict[str, Any] = {
+        "date": system.now(),
+        "machine": system.machine(),
+        "versions": system.package_versions(),
+        "tagger": {"name": tagger.name, "version": tagger.version},
+        "options": {name: size(arguments, name) for name in SIZES} | {"parts": parts},
+        "corpus": {
+            "path": str(arguments.corpus or default_corpus()),
+            "sentences": len(sentences),
+            "distinct_articles": distinct_articles(sentences),
+        },
+        "load_average": {"before": system.load_average()},
+    }
+    started = time.monotonic()
+    if "offline" in parts:
+        results["offline"] = {
+            "load_average_before": system.load_average(),
+            **run_offline_part(arguments, sentences, Pipeline.load(tagger)),
+        }
+    if "stream" in parts or "scale" in parts:
+        run_broker_parts(arguments, parts, sentences, results)
+    results["load_average"]["after"] = system.load_average()
+    results["seconds"] = time.monotonic() - started
+    return results
+
+
+def single_threaded_libraries() -> None:
+    """Ask numeric libraries for one thread; this only works before numpy is imported."""
+    for variable in THREAD_VARIABLES:
+        os.environ.setdefault(variable, "1")
+    if "numpy" in sys.modules:
+        log.warning("numpy was imported before the benchmark could limit its threads")
+
+
+def main(argv: Sequence[str] | None = None, output: Callable[[str], None] = print) -> int:
+    arguments = build_parser().parse_args(argv)
+    if not logging.getLogger().handlers:
+        from workers.cli import configure_logging
+
+        configure_logging("info")
+    single_threaded_libraries()
+    try:
+        results = run(arguments)
+    except KhabarError as error:
+        print(f"python -m lab.bench: error: {error}", file=sys.stderr)
+        return 2
+    from lab.bench.report import render
+
+    output(render(results))
+    if arguments.json:
+        arguments.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        output(f"\nresults written to {arguments.json}")
+    return 0

@@ -1,0 +1,92 @@
+"""The command line as a user meets it: help that explains, `enrich` that never crashes on bad input."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tests.data.malformed_lines import malformed_lines
+from workers.contract.records import schema_errors
+
+DATA = Path(__file__).parents[1] / "data"
+
+
+def khabar(*arguments: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "workers", *arguments], input=stdin, capture_output=True, timeout=300)
+
+
+def listed_commands(help_text: str) -> dict[str, str]:
+    """The commands of `--help`'s COMMAND section (not of its examples), each with its help line."""
+    section = help_text.split("\n  COMMAND\n", 1)[1].split("\n\n", 1)[0]
+    return dict(re.findall(r"^    (\S+) +(\S.*)$", section, flags=re.MULTILINE))
+
+
+def test_help_lists_every_command_with_what_it_does() -> None:
+    result = khabar("--help")
+    assert result.returncode == 0
+    listed = listed_commands(result.stdout.decode())
+    assert set(listed) == {"broker", "worker", "produce", "consume", "enrich", "demo"}
+    assert all(len(description) > 20 for description in listed.values())
+
+
+@pytest.fixture(scope="module")
+def enriched_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[bytes], Path, Path]:
+    folder = tmp_path_factory.mktemp("enrich")
+    odd = (DATA / "odd_articles.jsonl").read_bytes().splitlines()
+    bad = [line for _, line in malformed_lines()]
+    mixed = folder / "mixed.jsonl"
+    mixed.write_bytes(
+        b"\n".join(line for pair in zip(odd, bad, strict=False) for line in pair)
+        + b"\n"
+        + b"\n".join(odd[len(bad) :] + bad[len(odd) :])
+        + b"\n\n"
+    )
+    out, rejected = folder / "enriched.jsonl", folder / "rejected.jsonl"
+    result = khabar("enrich", str(mixed), "--out", str(out), "--dead-letter", str(rejected))
+    return result, out, rejected
+
+
+def test_enrich_handles_every_line_and_exits_zero(
+    enriched_run: tuple[subprocess.CompletedProcess[bytes], Path, Path],
+) -> None:
+    result, out, rejected = enriched_run
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    assert b"Traceback" not in result.stderr
+    enriched = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    letters = [orjson.loads(line) for line in rejected.read_bytes().splitlines()]
+    odd_ids = [orjson.loads(line)["id"] for line in (DATA / "odd_articles.jsonl").read_bytes().splitlines()]
+    assert [record["id"] for record in enriched] == odd_ids
+    assert len(letters) == len(malformed_lines())
+    assert f"{len(odd_ids)} enriched".encode() in result.stderr
+
+
+def test_enrich_output_fits_the_schemas_with_exact_offsets(
+    enriched_run: tuple[subprocess.CompletedProcess[bytes], Path, Path],
+) -> None:
+    _, out, rejected = enriched_run
+    for line in out.read_bytes().splitlines():
+        record = orjson.loads(line)
+        assert schema_errors("article.enriched.v1", record) == []
+        for entity in record["entities"]:
+            assert record[entity["field"]][entity["start"] : entity["end"]] == entity["text"]
+    for line in rejected.read_bytes().splitlines():
+        letter = orjson.loads(line)
+        assert schema_errors("dead-letter.v1", letter) == []
+        assert letter["source"]["file"].endswith("mixed.jsonl")
+
+
+def test_enrich_reads_standard_input() -> None:
+    result = khabar("enrich", "-", stdin='{"id": "x", "body": "أعلنت وزارة الصحة في بغداد"}\n'.encode())
+    assert result.returncode == 0
+    assert orjson.loads(result.stdout)["id"] == "x"
+
+
+def test_unknown_options_are_refused() -> None:
+    result = khabar("consume", "--bogus")
+    assert result.returncode == 2
+    assert b"unrecognized arguments: --bogus" in result.stderr

@@ -1,0 +1,38 @@
+"""Pipeline.process never raises, and enriches every schema-valid article into valid, exactly-indexed records."""
+
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import given
+
+from tests.strategies import THOROUGH, article_objects
+from workers.contract.records import Rejection, schema_errors
+from workers.ner.crf import CrfTagger
+from workers.pipeline import Enriched, Pipeline
+from workers.settings import MIB
+from workers.text.language import LanguageDetector
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline(LanguageDetector.load(), CrfTagger.load())
+
+
+@THOROUGH
+@given(article=article_objects())
+def test_valid_articles_are_enriched_into_valid_records(pipeline: Pipeline, article: dict[str, Any]) -> None:
+    outcome = pipeline.process(orjson.dumps(article), MIB)
+    if schema_errors("article.raw.v1", article):
+        assert isinstance(outcome, Rejection)
+        assert outcome.kind == "schema"
+        return
+    assert isinstance(outcome, Enriched), outcome
+    record = outcome.article
+    assert schema_errors("article.enriched.v1", record) == []
+    for entity in record["entities"]:
+        assert record[entity["field"]][entity["start"] : entity["end"]] == entity["text"]
+    assert len(outcome.mentions) == len(record["entities"])
+    for mention in outcome.mentions:
+        assert schema_errors("entity-mention.v1", mention) == []
+        assert record[mention["field"]][mention["start"] : mention["end"]] == mention["entity"]["text"]

@@ -1,1 +1,0 @@
-"""The text pipeline: pure functions and components with no Kafka import."""
