@@ -9,8 +9,7 @@ emoji, regex and six, so `make setup` installs it without its dependencies. The 
 from __future__ import annotations
 
 from workers.errors import MissingDependencyError
-from workers.text.charsets import COMBINING_MADDA_HAMZA
-from workers.text.normalize import remove_tatweel
+from workers.text.normalize import remove_tatweel, to_fixed_point
 
 CAMEL_TOOLS_REQUIREMENT = "camel-tools==1.6.0"
 CAMEL_TOOLS_INSTALL_COMMAND = f"pip install --no-deps {CAMEL_TOOLS_REQUIREMENT}"
@@ -35,13 +34,7 @@ except ModuleNotFoundError as error:
 
 def camel_tools_normalize_arabic(text: str) -> str:
     """`workers.text.normalize.normalize_arabic` by camel-tools' own functions, one after the other."""
-    normalized = _camel_tools_once(text)
-    while COMBINING_MADDA_HAMZA.search(normalized):
-        again = _camel_tools_once(normalized)
-        if again == normalized:
-            break
-        normalized = again
-    return normalized
+    return to_fixed_point(text, _camel_tools_once)
 
 
 def _camel_tools_once(text: str) -> str:

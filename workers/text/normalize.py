@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 from workers.text.charsets import ARABIC_DIACRITICS, COMBINING_MADDA_HAMZA, TATWEEL
@@ -55,9 +56,14 @@ def remove_tatweel(text: str) -> str:
 
 def normalize_arabic(text: str) -> str:
     """Fold Arabic text to its search form: NFKC, no diacritics, no tatweel, plain alef, ya, ha."""
-    normalized = _normalize_once(text)
+    return to_fixed_point(text, _normalize_once)
+
+
+def to_fixed_point(text: str, normalize_once: Callable[[str], str]) -> str:
+    """Apply `normalize_once` again while a combining madda or hamza is left that NFKC could compose."""
+    normalized = normalize_once(text)
     while COMBINING_MADDA_HAMZA.search(normalized):
-        again = _normalize_once(normalized)
+        again = normalize_once(normalized)
         if again == normalized:
             break
         normalized = again
