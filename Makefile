@@ -36,6 +36,7 @@ lint: setup
 	$(BIN)/ruff check workers lab tests
 	$(BIN)/ruff format --check workers lab tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Apache Kafka's jars, fetched once with Maven into ~/.cache/khabar/kafka-<version>/ (never into the checkout).
 kafka: setup
@@ -73,4 +74,4 @@ bench-tagger: setup
 	$(BIN)/python -m lab.bench.tagger
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache
