@@ -1,8 +1,12 @@
 """The install stays lean: no torch or transformers by default or for development, camel-tools at one
-pinned version wherever it is installed, and nothing that the worker imports pulls torch in."""
+pinned version wherever it is installed, and nothing that the worker imports pulls torch in; and it is
+whole: every package that the runtime imports is declared, by the dependencies or by the extra of the
+optional backend that imports it."""
 
 from __future__ import annotations
 
+import ast
+import importlib.metadata
 import json
 import os
 import re
@@ -21,6 +25,8 @@ HEAVY_PACKAGES = {"torch", "transformers", "camel-tools"}
 CAMEL_TOOLS_PIN = re.compile(r"camel[-_]tools==(?P<version>[\w.]+)")
 # Modules that only the optional taggers' training and model code import; they need the neural extra.
 TORCH_MODULES = {"workers.ner.neural", "lab.train_neural"}
+# The optional taggers' modules, and the extra that brings what each imports beyond the dependencies.
+BACKEND_EXTRAS = {"workers/ner/neural.py": "neural", "workers/ner/bert.py": "bert"}
 
 
 def project() -> dict[str, Any]:
@@ -42,6 +48,23 @@ def requirements_of(extra: str) -> list[str]:
 
 def package_names(requirements: list[str]) -> set[str]:
     return {re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0].lower() for requirement in requirements}
+
+
+def normalized(distribution: str) -> str:
+    """A distribution's name as pip compares names (camel_tools and camel-tools are one)."""
+    return re.sub(r"[-_.]+", "-", distribution).lower()
+
+
+def third_party_imports(source: str) -> set[str]:
+    """Top-level names of the modules that `source` imports, anywhere in it, that are neither of the
+    standard library nor of the package itself (nor relative)."""
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module is not None:
+            names.add(node.module)
+    return {name.partition(".")[0] for name in names} - set(sys.stdlib_module_names) - {"workers"}
 
 
 @pytest.mark.parametrize("group", ["default", "dev"])
@@ -121,3 +144,46 @@ print(json.dumps(sorted({{name.partition(".")[0] for name in sys.modules}} & {{"
 
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout.splitlines()[-1]) == []
+
+
+def test_the_import_walk_finds_every_third_party_import_and_only_those() -> None:
+    source = """
+import os.path, numpy as np
+from kafka.errors import KafkaError
+from . import sibling
+from workers.text import clean
+import workers.ner
+def load() -> None:
+    import torch
+    from camel_tools.ner import NERecognizer
+"""
+    assert third_party_imports(source) == {"numpy", "kafka", "torch", "camel_tools"}
+
+
+def test_every_package_the_runtime_imports_is_declared() -> None:
+    """By `[project.dependencies]`, or for an optional backend's module by the extra it needs: a module
+    imported but not declared works in a development install, which has it for another reason, and
+    fails in a deployment, which has only what is declared."""
+    distributions_of = importlib.metadata.packages_distributions()
+    dependencies = project()["dependencies"]
+    undeclared: dict[str, set[str]] = {}
+    backend_imports: dict[str, set[str]] = {}
+    for path in sorted((ROOT / "workers").rglob("*.py")):
+        relative = path.relative_to(ROOT).as_posix()
+        extra = BACKEND_EXTRAS.get(relative)
+        declared = {
+            normalized(name) for name in package_names(dependencies + (requirements_of(extra) if extra else []))
+        }
+        modules = third_party_imports(path.read_text(encoding="utf-8"))
+        if extra:
+            backend_imports[relative] = modules
+        for module in modules:
+            # A module of an extra that is not installed here (torch in a development install) is taken to
+            # come from the distribution of its own name.
+            if not {normalized(name) for name in distributions_of.get(module, [module])} & declared:
+                undeclared.setdefault(relative, set()).add(module)
+
+    assert undeclared == {}
+    # The backends' rule is the one exercised: each imports a package that the dependencies leave out.
+    assert "torch" in backend_imports["workers/ner/neural.py"]
+    assert {"torch", "camel_tools"} <= backend_imports["workers/ner/bert.py"]
