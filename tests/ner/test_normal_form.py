@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workers.ner.normal_form import entity_normal_form, proclitic_split, strip_proclitic
+from workers.ner.normal_form import entity_normal_form, strip_proclitic
 
 # Word counts as a large news corpus would have them (orders of magnitude matter, not the values).
 COUNTS = {
@@ -65,18 +65,3 @@ def test_entity_normal_form_with_word_counts(tokens: list[str], expected: str) -
 )
 def test_without_counts_only_the_article_is_evidence(word: str, expected: str) -> None:
     assert strip_proclitic(word, None) == expected
-
-
-@pytest.mark.parametrize(
-    ("word", "split"),
-    [
-        ("والعراق", ("و", "العراق")),
-        ("للوزاره", ("ل", "الوزاره")),
-        ("وللوزاره", ("ول", "الوزاره")),
-        ("فبغداد", ("فب", "غداد")),
-        ("بوش", ("", "بوش")),
-        ("وزير", ("و", "زير")),
-    ],
-)
-def test_proclitic_split_is_orthographic(word: str, split: tuple[str, str]) -> None:
-    assert proclitic_split(word) == split

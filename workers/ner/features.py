@@ -15,7 +15,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from workers.ner.normal_form import ARTICLE, proclitic_split
+from workers.text.clitics import ARTICLE, proclitic_split
 from workers.text.normalize import normalize_arabic_word
 
 if TYPE_CHECKING:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from workers.ner import EntityTagger, tag_sentences
 from workers.ner.resources import load_resources
 from workers.ner.spans import bio_spans
+from workers.text.clitics import ARTICLE, proclitic_readings
 from workers.text.normalize import normalize_arabic_word
 
 #: Normalized institution nouns (teh marbuta folded to heh, alef forms to bare alef).
@@ -39,23 +40,19 @@ NAME_BREAKERS = frozenset(
         "الاربعاء", "الخميس", "الجمعه",
     }
 )  # fmt: skip
-PROCLITIC_LETTERS = "وفبلك"
-ARTICLE = "ال"
 MAX_NAME_TOKENS = 4
+#: Letters a stem keeps after the proclitics (as written): «لوزاره» reads as ل + «وزاره».
+MIN_STEM_LETTERS = 4
 
 
 def _stems(word: str) -> list[str]:
-    """The word and its readings without one or two proclitic letters, «لل» read as ل + ال."""
-    stems = [word]
-    for _ in range(2):
-        if word.startswith("لل") and len(word) > 4:
-            stems.append(ARTICLE + word[2:])
-            break
-        if not (word[:1] and word[0] in PROCLITIC_LETTERS and len(word) > 4):
-            break
-        word = word[1:]
-        stems.append(word)
-    return stems
+    """The word and its stems without proclitics, in the layer's own loose reading: up to two
+    proclitic letters in any order, «لل» only as ل + ال (`proclitic_readings(any_order=True)`).
+
+    The grammatical reading would also find «لجنه» in «للجنه» (two more institutions on the 1,075
+    reference articles, «للجنة الفنية»); kept loose until that change is made on purpose.
+    """
+    return [word, *(reading.stem for reading in proclitic_readings(word, MIN_STEM_LETTERS, any_order=True))]
 
 
 @lru_cache(maxsize=65_536)

@@ -12,35 +12,15 @@ import logging
 from collections.abc import Mapping, Sequence
 from functools import cache
 
+from workers.text.clitics import ARTICLE, CONJUNCTIONS, MIN_STEM_LETTERS, PREPOSITIONS, proclitic_split
 from workers.text.normalize import normalize_arabic_word
 
 logger = logging.getLogger(__name__)
 
-ARTICLE = "ال"
-CONJUNCTIONS = ("و", "ف")
-PREPOSITIONS = ("ب", "ل", "ك")
-MIN_STEM_LETTERS = 2
+#: Article + at least this many letters: the article alone is evidence of a clitic before it.
+MIN_ARTICLE_STEM_LETTERS = 2
 # How many times more frequent the stripped form must be than the whole word to count as a clitic.
 FREQUENCY_RATIO = 2.0
-
-
-def proclitic_split(word: str) -> tuple[str, str]:
-    """Split the longest plausible proclitic sequence off a normalized word: (clitics, rest).
-
-    Purely orthographic, and the article stays with the rest: «والعراق» -> («و», «العراق»),
-    «للوزاره» -> («ل», «الوزاره»). Whether a split is real is for the caller to decide, since
-    «بغداد» splits into («ب», «غداد») here too.
-    """
-    clitics = ""
-    rest = word
-    if rest[:1] in CONJUNCTIONS and len(rest) - 1 > MIN_STEM_LETTERS:
-        clitics, rest = rest[0], rest[1:]
-    if rest.startswith("لل") and len(rest) - 2 >= MIN_STEM_LETTERS:
-        # «لل» is «ل» + «ال» with the alef of the article elided.
-        return clitics + "ل", ARTICLE + rest[2:]
-    if rest[:1] in PREPOSITIONS and len(rest) - 1 > MIN_STEM_LETTERS:
-        clitics, rest = clitics + rest[0], rest[1:]
-    return clitics, rest
 
 
 def _article_split(word: str, counts: Mapping[str, int] | None) -> str | None:
@@ -50,7 +30,7 @@ def _article_split(word: str, counts: Mapping[str, int] | None) -> str | None:
     at least as frequent as the whole word («والده» is a word, «الده» is not).
     """
     clitics, rest = proclitic_split(word)
-    if not clitics or not rest.startswith(ARTICLE) or len(rest) - len(ARTICLE) < MIN_STEM_LETTERS:
+    if not clitics or not rest.startswith(ARTICLE) or len(rest) - len(ARTICLE) < MIN_ARTICLE_STEM_LETTERS:
         return None
     if counts is not None and counts.get(rest, 0) < counts.get(word, 0):
         return None
@@ -72,7 +52,7 @@ def strip_proclitic(word: str, counts: Mapping[str, int] | None = None) -> str:
     first, rest = word[:1], word[1:]
     if counts is None or first not in CONJUNCTIONS + PREPOSITIONS:
         return word
-    if len(rest) <= MIN_STEM_LETTERS or rest.startswith(ARTICLE):
+    if len(rest) < MIN_STEM_LETTERS or rest.startswith(ARTICLE):
         return word
     if counts.get(rest, 0) < FREQUENCY_RATIO * max(counts.get(word, 0), 1):
         return word

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from workers.text.clitics import proclitic_readings
+
 logger = logging.getLogger(__name__)
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -31,13 +33,10 @@ CLUSTERS_FILE = "clusters.tsv.gz"
 GAZETTEER_FILE = "gazetteer.tsv.gz"
 MANIFEST_FILE = "manifest.json"
 
-# Proclitics that can stand before a word, longest first; "لل" is ل before the article ال whose
-# alef is dropped in writing, so its stem gets the alef back.
-PROCLITICS = ("ولل", "فلل", "لل", "وب", "وك", "ول", "فب", "فك", "فل", "و", "ف", "ب", "ك", "ل")
-ARTICLE_AFTER_LAM = {"ولل": "ال", "فلل": "ال", "لل": "ال"}
 # A stem must be at least this frequent, and this many times as frequent as the whole word.
 MIN_STEM_COUNT = 10
 STEM_TO_WHOLE_RATIO = 2
+#: Letters left after the proclitics as written, both lams of «لل» counted as the clitic's.
 MIN_STEM_LENGTH = 3
 
 
@@ -55,23 +54,23 @@ class Resources:
         return self.word_counts.get(word, 0)
 
     def split_proclitic(self, word: str) -> tuple[str, str]:
-        """Split a leading و/ف/ب/ك/ل (or two of them) off `word` when the corpus says it is a clitic.
+        """Split proclitics off `word` when the corpus says they are clitics: (clitics as written, stem).
 
-        The split is taken when the stem has at least three letters, is a frequent word on its own
-        and at least twice as frequent as the whole: "لوزاره" → ("ل", "وزاره"), while "وزاره" stays
-        ("", "وزاره"). A word that is itself a gazetteer entry is never split: counts alone would
-        read "كمال" as ك + "مال" and "وليد" as ول + "يد".
+        The longest reading of `workers.text.clitics.proclitic_readings` is taken whose stem is a
+        frequent word on its own and at least twice as frequent as the whole: "لوزاره" → ("ل",
+        "وزاره"), "للخارجيه" → ("لل", "الخارجيه"), while "وزاره" stays ("", "وزاره"). A word that
+        is itself a gazetteer entry is never split: counts alone would read "كمال" as ك + "مال" and
+        "وليد" as ول + "يد".
         """
         if word in self.gazetteer:
             return "", word
         whole = self.word_count(word)
-        for clitic in PROCLITICS:
-            if not word.startswith(clitic) or len(word) - len(clitic) < MIN_STEM_LENGTH:
-                continue
-            stem = ARTICLE_AFTER_LAM.get(clitic, "") + word[len(clitic) :]
-            stem_count = self.word_count(stem)
+        for reading in proclitic_readings(word, MIN_STEM_LENGTH):
+            if len(word) - len(reading.written) < MIN_STEM_LENGTH:
+                continue  # «لل» + two letters: the features the models were trained on never split it
+            stem_count = self.word_count(reading.stem)
             if stem_count >= MIN_STEM_COUNT and stem_count >= STEM_TO_WHOLE_RATIO * whole:
-                return clitic, stem
+                return reading.written, reading.stem
         return "", word
 
     def gazetteer_types(self, entry: str) -> frozenset[str]:
