@@ -7,11 +7,18 @@ import logging
 import pytest
 
 from workers.ner.features import (
+    BOS,
+    EOS,
+    WINDOW,
+    Bigram,
     FeatureExtractor,
+    Lent,
+    affix_features,
     feature_config,
     frequency_bucket,
     length_bucket,
     make_extractor,
+    template,
     word_shape,
 )
 
@@ -52,6 +59,45 @@ def test_neighbours_lend_their_words_and_bigrams_are_formed() -> None:
     assert "bi-1=العميد|خالد" in at_name
     assert "BOS" in sequence[0] and "EOS" in sequence[4]
     assert not any(feature.startswith("-1:") for feature in sequence[0])
+
+
+def test_affix_templates_take_first_and_last_letters_of_word_and_stem() -> None:
+    assert affix_features("الوزاره", "وزاره") == [
+        "p2=ال", "p3=الو", "s1=ه", "s2=ره", "s3=اره", "stem.s2=ره", "stem.p2=وز",
+    ]  # fmt: skip
+    renamed = affix_features("الوزاره", "وزاره", ("a", "b", "c", "d", "e", "f", "g"))
+    assert renamed[-2:] == ["f=ره", "g=وز"]
+
+
+def test_neighbours_lend_the_templates_named_in_the_window() -> None:
+    entry = FeatureExtractor().word_entry("والعراق")
+
+    def lent(offset: int) -> list[str]:
+        prefix = f"{offset:+d}:"
+        assert all(feature.startswith(prefix) for feature in entry.lent[offset])
+        return [feature[len(prefix) :] for feature in entry.lent[offset]]
+
+    assert [template(feature) for feature in lent(-1)] == ["w", "stem", "shape", "s2", "stem.s2", "stem.p2"]
+    assert lent(1) == lent(-1)
+    assert lent(-2) == lent(2) == ["w=والعراق", "stem=عراق", "shape=arabic"]
+    assert "pre=و+al" in entry.own  # the shipped model was trained without lending it
+
+
+def test_a_position_lists_own_features_then_the_window_in_its_order() -> None:
+    extractor = FeatureExtractor()
+    words = ["قال", "العميد", "خالد", "المحجوب", "امس"]
+    entries = [extractor.word_entry(word) for word in words]
+    expected = ["bias", *entries[2].own]
+    for part in WINDOW:
+        if isinstance(part, Lent):
+            expected += entries[2 + part.offset].lent[part.offset]
+        else:
+            assert isinstance(part, Bigram)
+            expected.append({-1: "bi-1=العميد|خالد", 1: "bi+1=خالد|المحجوب"}[part.offset])
+    assert extractor.sentence_features(words)[2] == expected
+    assert [part.offset for part in WINDOW] == [-2, -1, -1, 1, 1, 2]
+    alone = extractor.sentence_features(["خالد"])[0]
+    assert alone == ["bias", *entries[2].own, BOS, EOS]
 
 
 def test_the_same_token_always_gets_the_same_features() -> None:

@@ -36,10 +36,13 @@ from workers.ner.features import (
     BOS,
     CACHE_LIMIT,
     EOS,
+    LENDERS,
     NEXT_BIGRAM,
     PREVIOUS_BIGRAM,
+    WINDOW,
     FeatureExtractor,
     Features,
+    Lent,
     entry_word,
     make_extractor,
 )
@@ -166,8 +169,10 @@ class _WordTable:
         self.next_bigrams: list[dict[str, int] | None] = [None]
         self.begins_bigrams = np.zeros(1024, dtype=np.bool_)
         self.own_scores: Scores = np.zeros((1024, len(model.labels)))
-        # Lent to the positions at -2, -1, +1, +2 from the word, in the order they are scored.
-        self.lent: list[AttributeIds] = [np.full((1024, 1), model.no_attribute, dtype=np.int32) for _ in range(4)]
+        # By offset (features.LENDERS), what the word lends to the position that has it there.
+        self.lent: dict[int, AttributeIds] = {
+            part.offset: np.full((1024, 1), model.no_attribute, dtype=np.int32) for part in LENDERS
+        }
 
     def rows(self, tokens: Sequence[str]) -> list[int]:
         rows = self._rows
@@ -185,18 +190,20 @@ class _WordTable:
         row = len(self.words)
         if row == len(self.own_scores):
             self.own_scores = np.concatenate([self.own_scores, np.zeros_like(self.own_scores)])
-            self.lent = [np.concatenate([ids, np.full_like(ids, self._model.no_attribute)]) for ids in self.lent]
+            self.lent = {
+                offset: np.concatenate([ids, np.full_like(ids, self._model.no_attribute)])
+                for offset, ids in self.lent.items()
+            }
             self.begins_bigrams = np.concatenate([self.begins_bigrams, np.zeros_like(self.begins_bigrams)])
         own = self._known([BIAS, *entry.own])
         # From zero, one feature after the other: accumulate adds strictly in order (0 + w is w).
         self.own_scores[row] = np.add.accumulate(self._model.state_weights[own], axis=0)[-1] if own else 0.0
-        lent = (entry.to_after_next, entry.to_next, entry.to_previous, entry.to_before_previous)
-        for index, features in enumerate(lent):
+        for offset, features in entry.lent.items():
             known = self._known(features)
-            table = self.lent[index]
+            table = self.lent[offset]
             if len(known) > table.shape[1]:
                 padding = np.full((len(table), len(known) - table.shape[1]), self._model.no_attribute, table.dtype)
-                table = self.lent[index] = np.concatenate([table, padding], axis=1)
+                table = self.lent[offset] = np.concatenate([table, padding], axis=1)
             table[row] = self._model.no_attribute
             table[row, : len(known)] = known
         word = entry_word(entry)
@@ -267,20 +274,21 @@ class CrfTagger:
         return self._state_scores(rows, lengths)
 
     def _state_scores(self, rows: Ids, lengths: Ids) -> Scores:
-        """Each position's score per label, added up in the order of `FeatureExtractor.sentence_features`."""
+        """Each position's score per label: its word's own sum, then the parts of `features.WINDOW`
+        in their order (that of `FeatureExtractor.sentence_features`)."""
         table, weights = self._table, self._model.state_weights
         position = np.arange(len(rows)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
         remaining = np.repeat(lengths, lengths) - position - 1
         scores = table.own_scores[rows]
         for_previous, for_next = self._bigrams(rows, position, remaining)
-        steps: list[npt.NDArray[np.integer[Any]]] = [
-            table.lent[0][_neighbours(rows, -2, position >= 2)],
-            table.lent[1][_neighbours(rows, -1, position >= 1)],
-            for_previous[:, None],
-            table.lent[2][_neighbours(rows, 1, remaining >= 1)],
-            for_next[:, None],
-            table.lent[3][_neighbours(rows, 2, remaining >= 2)],
-        ]
+        bigrams = {-1: for_previous, 1: for_next}  # by the offset of the bigram's other word
+        steps: list[npt.NDArray[np.integer[Any]]] = []
+        for part in WINDOW:
+            if isinstance(part, Lent):
+                present = position >= -part.offset if part.offset < 0 else remaining >= part.offset
+                steps.append(table.lent[part.offset][_neighbours(rows, part.offset, present)])
+            else:
+                steps.append(bigrams[part.offset][:, None])
         weights_of_column = np.empty_like(scores)
         for attributes in steps:
             for column in np.ascontiguousarray(attributes.T):

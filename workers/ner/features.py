@@ -13,8 +13,10 @@ import hashlib
 import logging
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from workers.text.charsets import ARABIC_LETTER, LATIN_LETTER
 from workers.text.clitics import ARTICLE, proclitic_split
 from workers.text.normalize import normalize_arabic_word
 
@@ -36,8 +38,6 @@ logger = logging.getLogger(__name__)
 MAX_WORD_CHARS = 32
 CACHE_LIMIT = 200_000
 
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
-_LATIN_LETTER = re.compile(r"[A-Za-z]")
 _DIGIT = re.compile(r"\d")
 _ALL_DIGITS = re.compile(r"^[\d.,٫٬]+$")
 _PUNCTUATION = re.compile(r"^[^\w]+$")
@@ -58,8 +58,8 @@ def word_shape(token: str) -> str:
         return "num"
     if _PUNCTUATION.match(token):
         return "punct"
-    has_arabic = _ARABIC_LETTER.search(token) is not None
-    has_latin = _LATIN_LETTER.search(token) is not None
+    has_arabic = ARABIC_LETTER.search(token) is not None
+    has_latin = LATIN_LETTER.search(token) is not None
     if has_arabic and has_latin:
         return "mixed"
     if has_latin:
@@ -69,15 +69,96 @@ def word_shape(token: str) -> str:
     return "arabic" if has_arabic else "other"
 
 
+class Affix(NamedTuple):
+    """An affix template: so many first (`letters` > 0) or last (`letters` < 0) letters of the word or its stem."""
+
+    name: str
+    of_stem: bool
+    letters: int
+
+    def value(self, word: str, stem: str) -> str:
+        text = stem if self.of_stem else word
+        return text[: self.letters] if self.letters > 0 else text[self.letters :]
+
+
+#: Leading and trailing letters: Arabic marks number, gender and nisba at word ends.
+AFFIXES = (
+    Affix("p2", False, 2),
+    Affix("p3", False, 3),
+    Affix("s1", False, -1),
+    Affix("s2", False, -2),
+    Affix("s3", False, -3),
+    Affix("stem.s2", True, -2),
+    Affix("stem.p2", True, 2),
+)
+
+
+AFFIX_NAMES = tuple(affix.name for affix in AFFIXES)
+
+
+def affix_features(word: str, stem: str, names: Sequence[str] = AFFIX_NAMES) -> Features:
+    """One `name=letters` feature per affix template, in AFFIXES order; `names` renames the templates."""
+    return [name + "=" + affix.value(word, stem) for name, affix in zip(names, AFFIXES, strict=True)]
+
+
+def template(feature: str) -> str:
+    """The name of the template a feature comes from: `w` for `w=بغداد`, `c` for `c=k100:37`."""
+    return feature.partition("=")[0]
+
+
+#: The templates a word lends to the positions next to it and two away (lexical ones included: c, g, f).
+#: Not lent: `pre`, `len` and the affixes other than s2 and the stem's. The shipped model was
+#: trained with these sets (they were once chosen by name prefix, which also left out `pre`), so
+#: they cannot change without retraining.
+LENT_NEAR = frozenset({"w", "stem", "shape", "s2", "stem.s2", "stem.p2", "c", "g", "f"})
+LENT_FAR = frozenset({"w", "stem", "shape"})
+
+
+@dataclass(frozen=True, slots=True)
+class Lent:
+    """The features lent by the word `offset` positions away, each prefixed by its offset (`-1:w=...`)."""
+
+    offset: int
+    templates: frozenset[str]
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.offset:+d}:"
+
+
+@dataclass(frozen=True, slots=True)
+class Bigram:
+    """The pair of the word and its neighbour at `offset` (±1), or `boundary` where the sentence ends."""
+
+    offset: int
+    prefix: str
+    boundary: str
+
+    def feature(self, word: str, neighbour: str) -> str:
+        first, second = (neighbour, word) if self.offset < 0 else (word, neighbour)
+        return self.prefix + first + BIGRAM_SEPARATOR + second
+
+
+#: A position's features after the bias and its word's own features, in the order they are listed
+#: (and the CRF tagger adds their weights, `crf.CrfTagger._state_scores`).
+WINDOW: tuple[Lent | Bigram, ...] = (
+    Lent(-2, LENT_FAR),
+    Lent(-1, LENT_NEAR),
+    Bigram(-1, PREVIOUS_BIGRAM, BOS),
+    Lent(+1, LENT_NEAR),
+    Bigram(+1, NEXT_BIGRAM, EOS),
+    Lent(+2, LENT_FAR),
+)
+#: The lending parts of the window, in its order.
+LENDERS = tuple(part for part in WINDOW if isinstance(part, Lent))
+
+
 class WordEntry(NamedTuple):
-    """What one word type contributes: its own features, those it lends to the positions at
-    offsets -2, -1, +1, +2 from it."""
+    """What one word type contributes: its own features, and by offset (of LENDERS) those it lends
+    to the position that has it at that offset: `lent[-1]` to the next position."""
 
     own: Features
-    to_after_next: Features
-    to_next: Features
-    to_previous: Features
-    to_before_previous: Features
+    lent: dict[int, Features]
 
 
 class FeatureExtractor:
@@ -98,13 +179,7 @@ class FeatureExtractor:
             "pre=" + clitics + ("+al" if has_article else ""),
             "shape=" + word_shape(word),
             "len=" + length_bucket(len(stem)),
-            "p2=" + word[:2],
-            "p3=" + word[:3],
-            "s1=" + word[-1:],
-            "s2=" + word[-2:],
-            "s3=" + word[-3:],
-            "stem.s2=" + stem[-2:],
-            "stem.p2=" + stem[:2],
+            *affix_features(word, stem),
         ]
 
     def word_entry(self, token: str) -> WordEntry:
@@ -113,15 +188,12 @@ class FeatureExtractor:
         own = self.word_features(word)
         if self._lexical is not None:
             own += self._lexical.word_features(word)
-        context = [feature for feature in own if not feature.startswith(("p", "s1", "s3", "len"))]
-        far = context[:3]
-        return WordEntry(
-            own,
-            ["-2:" + feature for feature in far],
-            ["-1:" + feature for feature in context],
-            ["+1:" + feature for feature in context],
-            ["+2:" + feature for feature in far],
-        )
+        named = [(template(feature), feature) for feature in own]
+        lent = {
+            part.offset: [part.prefix + feature for name, feature in named if name in part.templates]
+            for part in LENDERS
+        }
+        return WordEntry(own, lent)
 
     def _entry(self, token: str) -> WordEntry:
         entry = self._cache.get(token)
@@ -133,29 +205,22 @@ class FeatureExtractor:
         return entry
 
     def sentence_features(self, tokens: Sequence[str]) -> list[Features]:
-        """Features for every position, in this order (the CRF tagger scores them in it): bias and
-        own features, those lent by the words at -2 and -1, the bigram with the previous word (or
-        BOS), those lent by the words at +1, the bigram with the next word (or EOS), those of +2."""
+        """Features for every position: bias and own features, then the parts of WINDOW in order."""
         entries = [self._entry(token) for token in tokens]
         words = [entry_word(entry) for entry in entries]
-        last = len(tokens) - 1
+        count = len(tokens)
         sequence: list[Features] = []
         for index, entry in enumerate(entries):
             features = [BIAS, *entry.own]
-            if index >= 2:
-                features += entries[index - 2].to_after_next
-            if index >= 1:
-                features += entries[index - 1].to_next
-                features.append(previous_bigram(words[index - 1], words[index]))
-            else:
-                features.append(BOS)
-            if index < last:
-                features += entries[index + 1].to_previous
-                features.append(next_bigram(words[index], words[index + 1]))
-            else:
-                features.append(EOS)
-            if index < last - 1:
-                features += entries[index + 2].to_before_previous
+            for part in WINDOW:
+                neighbour = index + part.offset
+                if isinstance(part, Lent):
+                    if 0 <= neighbour < count:
+                        features += entries[neighbour].lent[part.offset]
+                elif 0 <= neighbour < count:
+                    features.append(part.feature(words[index], words[neighbour]))
+                else:
+                    features.append(part.boundary)
             sequence.append(features)
         return sequence
 
@@ -163,16 +228,6 @@ class FeatureExtractor:
 def entry_word(entry: WordEntry) -> str:
     """The normalized word of an entry (its first feature is `w=<word>`)."""
     return entry.own[0][2:]
-
-
-def previous_bigram(previous: str, word: str) -> str:
-    """The feature of a word and the one before it."""
-    return PREVIOUS_BIGRAM + previous + BIGRAM_SEPARATOR + word
-
-
-def next_bigram(word: str, following: str) -> str:
-    """The feature of a word and the one after it."""
-    return NEXT_BIGRAM + word + BIGRAM_SEPARATOR + following
 
 
 def frequency_bucket(count: int) -> str:

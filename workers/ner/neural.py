@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from workers.ner.features import word_shape
+from workers.ner.features import affix_features, word_shape
 from workers.ner.models import verify_checksum
 from workers.ner.resources import Resources, load_resources
 from workers.text.normalize import normalize_arabic_word
@@ -39,21 +39,15 @@ CACHE_LIMIT = 200_000
 INFERENCE_BATCH = 128
 # Ids per token: word, stem, clitic, shape, one cluster id per level, then the affixes.
 VOCABULARIES = ("words", "clitics", "shapes", "clusters", "affixes")
-AFFIX_COUNT = 7
+#: The names of `features.AFFIXES` in the vocabulary of the shipped model (stem ones: ss2, sp2).
+AFFIX_NAMES = ("p2", "p3", "s1", "s2", "s3", "ss2", "sp2")
+AFFIX_COUNT = len(AFFIX_NAMES)
 ID_COLUMNS = 4 + CLUSTER_LEVELS + AFFIX_COUNT
 
 
 def affixes(word: str, stem: str) -> tuple[str, ...]:
-    """Leading and trailing letters: Arabic marks number, gender and nisba at word ends."""
-    return (
-        "p2=" + word[:2],
-        "p3=" + word[:3],
-        "s1=" + word[-1:],
-        "s2=" + word[-2:],
-        "s3=" + word[-3:],
-        "ss2=" + stem[-2:],
-        "sp2=" + stem[:2],
-    )
+    """The CRF's affix templates (`features.AFFIXES`) under this model's names (AFFIX_NAMES)."""
+    return tuple(affix_features(word, stem, AFFIX_NAMES))
 
 
 @dataclass(frozen=True, slots=True)
