@@ -12,24 +12,23 @@ RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin khabar
 # The default image has no torch: the CRF tagger does not need it.
 ARG KHABAR_EXTRAS=""
 
+# The runtime only: workers/, not the lab. schemas/ is copied beside it because the package's
+# workers/contract/data links to it: the wheel carries the record schemas the worker validates against.
 WORKDIR /src
 COPY pyproject.toml README.md ./
+COPY schemas/ schemas/
 COPY workers/ workers/
 # The extras that bring torch also read the CPU index, whose 2.13.0+cpu pip prefers to PyPI's CUDA
-# build of 2.13.0 (a local version sorts after its public one). camel-tools comes without its
-# dependencies (torch and transformers among them): Khabar uses only its text utilities.
+# build of 2.13.0 (a local version sorts after its public one).
 RUN case ",$KHABAR_EXTRAS," in \
         *,neural,* | *,bert,*) export PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu ;; \
     esac \
     && pip install ".${KHABAR_EXTRAS:+[$KHABAR_EXTRAS]}" \
-    && pip install --no-deps camel-tools==1.6.0 \
     && rm -rf /src
 
-# The record schemas (validated at run time) and the sample articles (`khabar produce /seeds/articles.jsonl`).
-COPY schemas/ /opt/khabar/schemas/
+# The sample articles (`khabar produce /seeds/articles.jsonl`).
 COPY seeds/ /seeds/
-ENV KHABAR_SCHEMA_DIR=/opt/khabar/schemas \
-    KHABAR_SEEDS_DIR=/seeds \
+ENV KHABAR_SEEDS_DIR=/seeds \
     KHABAR_DATA_DIR=/home/khabar/state
 
 USER khabar

@@ -1,4 +1,6 @@
-"""The pipeline turns raw articles into schema-valid enriched records whose offsets are exact."""
+"""The pipeline turns decoded raw articles into schema-valid enriched records whose offsets are exact.
+
+Its errors are exceptions: `tests/test_routing.py` checks that they become dead letters."""
 
 import time
 from collections.abc import Sequence
@@ -8,9 +10,10 @@ from typing import ClassVar
 import orjson
 import pytest
 
-from workers.contract.records import RawArticle, Rejection, schema_errors
+from workers.contract.records import RawArticle
+from workers.contract.schemas import schema_errors
+from workers.errors import EnrichmentTimeout
 from workers.pipeline import Enriched, Pipeline
-from workers.settings import MIB
 from workers.text.language import LanguageDetector
 
 DATA = Path(__file__).parent / "data"
@@ -95,21 +98,39 @@ def test_persian_is_not_tagged_as_arabic(pipeline: Pipeline) -> None:
 
 def test_every_odd_article_is_enriched_with_exact_offsets(pipeline: Pipeline) -> None:
     for line in (DATA / "odd_articles.jsonl").read_bytes().splitlines():
-        outcome = pipeline.process(line, MIB)
-        assert isinstance(outcome, Enriched), orjson.loads(line)["id"]
-        assert schema_errors("article.enriched.v1", outcome.article) == []
+        enriched = pipeline.enrich(RawArticle(orjson.loads(line)))
+        record = enriched.article
+        assert schema_errors("article.enriched.v1", record) == [], record["id"]
+        for entity in record["entities"]:
+            assert record[entity["field"]][entity["start"] : entity["end"]] == entity["text"]
+        assert all(schema_errors("entity-mention.v1", mention) == [] for mention in enriched.mentions)
 
 
-def test_a_failing_tagger_becomes_a_rejection_not_an_exception() -> None:
+def test_raw_fields_keep_their_place_and_the_enrichment_follows(pipeline: Pipeline) -> None:
+    """A raw field that the enrichment also writes (here `tokens`) keeps its place and takes the enrichment's value."""
+    record = enrich(pipeline, body="خبر", feed_rank=3, tokens="raw", title="عنوان").article
+    assert list(record) == [
+        *("id", "body", "feed_rank", "tokens", "title"),
+        *("language", "normalized", "entities", "dedupe_key", "enrichment"),
+    ]
+    assert (record["feed_rank"], record["tokens"]) == (3, {"title": 1, "body": 1})
+
+
+def test_a_failing_tagger_raises_out_of_enrich() -> None:
     class BrokenTagger(LexiconTagger):
         def tag(self, tokens: Sequence[str]) -> list[str]:
             raise ValueError("model exploded")
 
-    outcome = Pipeline(LanguageDetector.load(), BrokenTagger()).process('{"id": "x", "body": "في سرت"}'.encode(), MIB)
-    assert isinstance(outcome, Rejection)
-    assert outcome.kind == "enrichment_failed"
-    assert outcome.message == "ValueError: model exploded"
-    assert outcome.traceback and "model exploded" in outcome.traceback
+    with pytest.raises(ValueError, match="model exploded"):
+        Pipeline(LanguageDetector.load(), BrokenTagger()).enrich(RawArticle({"id": "x", "body": "في سرت"}))
+
+
+def test_an_entity_type_outside_the_schemas_is_an_error_not_a_record() -> None:
+    class OtherTypesTagger(LexiconTagger):
+        lexicon: ClassVar[dict[str, str]] = {"سرت": "B-GPE"}
+
+    with pytest.raises(ValueError, match="'GPE'"):
+        Pipeline(LanguageDetector.load(), OtherTypesTagger()).enrich(RawArticle({"id": "x", "body": "في سرت"}))
 
 
 def test_dedupe_key_is_stable_for_the_same_content_and_changes_with_it(pipeline: Pipeline) -> None:
@@ -120,7 +141,7 @@ def test_dedupe_key_is_stable_for_the_same_content_and_changes_with_it(pipeline:
     assert first.startswith("a-1:")
 
 
-def test_an_article_over_the_time_limit_is_rejected_between_sentences() -> None:
+def test_an_article_over_the_time_limit_stops_between_sentences() -> None:
     class SlowTagger(LexiconTagger):
         def tag(self, tokens: Sequence[str]) -> list[str]:
             time.sleep(0.02)
@@ -128,10 +149,8 @@ def test_an_article_over_the_time_limit_is_rejected_between_sentences() -> None:
 
     slow = Pipeline(LanguageDetector.load(), SlowTagger(), time_limit=0.05)
     body = "\n".join(["خبر عن سرت اليوم"] * 20)
-    outcome = slow.process(orjson.dumps({"id": "slow", "body": body}), MIB)
-    assert isinstance(outcome, Rejection)
-    assert (outcome.kind, outcome.article_id) == ("enrichment_timeout", "slow")
-    assert "0.05 s" in outcome.message
+    with pytest.raises(EnrichmentTimeout, match=r"longer than the limit of 0\.05 s"):
+        slow.enrich(RawArticle({"id": "slow", "body": body}))
 
 
 def test_a_tagger_with_batches_gets_whole_articles_and_the_same_entities(pipeline: Pipeline) -> None:

@@ -1,4 +1,5 @@
-"""route turns any input into one dead letter, or one enriched record plus its mentions, all schema-valid."""
+"""route turns any input into one dead letter, or one enriched record plus its mentions, all schema-valid;
+an input over the input limit and an enriched record over the output limit are dead-lettered apart."""
 
 from typing import Any
 
@@ -8,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.strategies import THOROUGH, article_objects, mostly, sources
-from workers.contract.records import SchemaName, schema_errors
+from workers.contract.schemas import SchemaName, schema_errors
 from workers.ner.crf import CrfTagger
 from workers.pipeline import Pipeline
 from workers.routing import route
@@ -43,6 +44,12 @@ def test_one_dead_letter_or_one_enriched_record_with_its_mentions(
     records = [orjson.loads(output.value) for output in outputs]
     for output, record in zip(outputs, records, strict=True):
         assert schema_errors(SCHEMA_OF_OUTPUT[output.kind], record) == []
+    if kinds == ["dead_letter"]:
+        (letter,) = records
+        assert (letter["error"]["kind"] == "too_large") == (len(payload) > limit)
+        if letter["error"]["kind"] == "output_too_large":
+            assert letter["article_id"] == orjson.loads(payload)["id"]
+            assert outputs[0].key == letter["article_id"].encode()
     if kinds[0] == "enriched":
         assert len(outputs[0].value) <= output_limit
         assert outputs[0].key == records[0]["id"].encode()

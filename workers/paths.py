@@ -1,4 +1,7 @@
-"""Where the project's files are: the checkout, its schemas and seeds, and ../shared beside it."""
+"""Where the project's files are: the checkout, its seeds, and ../shared beside it.
+
+The record schemas ship inside the package: `workers.contract.schemas` reads them as package data.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +14,6 @@ import workers
 def project_root() -> Path:
     """The directory holding pyproject.toml, workers/, schemas/ and seeds/."""
     return Path(workers.__file__).resolve().parents[1]
-
-
-def schema_dir() -> Path:
-    """`schemas/` of the checkout, or KHABAR_SCHEMA_DIR (set in the Docker image)."""
-    return Path(os.environ.get("KHABAR_SCHEMA_DIR") or project_root() / "schemas")
 
 
 def seeds_dir() -> Path:

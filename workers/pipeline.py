@@ -1,23 +1,31 @@
-"""Pipeline: a raw article in, the enriched article and its entity mentions out.
+"""Pipeline: a decoded raw article in, the enriched article and its entity mentions out.
 
-The same object serves the Faust agent, the `enrich` command and the benchmark. It is built once
-per process (models load once) and imports nothing from Kafka. Offsets need no mapping back:
-entities are built from token spans of the very text that is published.
+The same object serves the Faust agent, the `enrich` command and the benchmark, through
+`workers.routing.route`, which decodes and encodes (the pipeline knows no bytes, JSON or JSON Schema).
+It is built once per process (models load once) and imports nothing from Kafka. Offsets need no
+mapping back: entities are built from token spans of the very text that is published.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
-import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import orjson
+from typing import Literal, TypeVar
 
 import workers
-from workers.contract.records import RawArticle, Rejection, decode_raw, now_rfc3339
+from workers.contract.records import (
+    DetectedLanguage,
+    EnrichedArticle,
+    Entity,
+    EntityMention,
+    Field,
+    PerField,
+    RawArticle,
+    TaggerInfo,
+    is_entity_type,
+)
+from workers.contract.wire import dedupe_key, now_rfc3339
 from workers.errors import EnrichmentTimeout
 from workers.ner import BatchTagger, EntityTagger, tag_sentences
 from workers.ner.normal_form import entity_normal_form
@@ -27,25 +35,30 @@ from workers.text.language import Language, LanguageDetector
 from workers.text.normalize import normalize_arabic, normalize_other
 from workers.text.tokenize import Tokens, sentences, split_tokens
 
-FIELDS = ("title", "body")
+T = TypeVar("T")
+
+FIELDS: tuple[Field, ...] = ("title", "body")
 #: Languages the entity tagger was trained for.
 TAGGED_LANGUAGES = frozenset({"ar"})
 #: Sentences are tagged in batches of about this many tokens; the time limit is checked between batches.
 BATCH_TOKENS = 2_000
+#: The raw article's fields that each entity mention repeats, when present.
+ORIGIN: tuple[Literal["source", "url", "published_at"], ...] = ("source", "url", "published_at")
 
 
 @dataclass(frozen=True, slots=True)
 class Enriched:
     """The enriched article record and one entity-mention record per entity."""
 
-    article: dict[str, Any]
-    mentions: list[dict[str, Any]]
+    article: EnrichedArticle
+    mentions: list[EntityMention]
 
 
-def dedupe_key(article: RawArticle) -> str:
-    """`<id>:<hash of the raw content>`: the same for a re-delivered article, new when its content changes."""
-    content = orjson.dumps(article.fields, option=orjson.OPT_SORT_KEYS)
-    return f"{article.id}:{hashlib.blake2b(content, digest_size=10).hexdigest()}"
+def per_field(values: Mapping[Field, T]) -> PerField[T]:
+    """`values` (with a body, perhaps a title) as a record's per-field object, title first."""
+    if "title" in values:
+        return {"title": values["title"], "body": values["body"]}
+    return {"body": values["body"]}
 
 
 class Pipeline:
@@ -64,43 +77,21 @@ class Pipeline:
         self._tagger = tagger
         self._batches = isinstance(tagger, BatchTagger)
         self._normal_form = normal_form
-        self._provenance = {
-            "pipeline_version": workers.__version__,
-            "language_model": language_model,
-            "tagger": {"name": tagger.name, "version": tagger.version},
-        }
+        self._language_model = language_model
+        self._tagger_info: TaggerInfo = {"name": tagger.name, "version": tagger.version}
 
     @classmethod
     def load(cls, tagger: EntityTagger, time_limit: float | None = None) -> Pipeline:
         """The production pipeline around `tagger`, with the bundled language model."""
         return cls(LanguageDetector.load(), tagger, time_limit=time_limit)
 
-    def process(self, payload: bytes, max_bytes: int) -> Enriched | Rejection:
-        """Decode and enrich one input; any failure comes back as a Rejection, never an exception."""
-        article = decode_raw(payload, max_bytes)
-        if isinstance(article, Rejection):
-            return article
-        try:
-            return self.enrich(article)
-        except EnrichmentTimeout as error:
-            return Rejection("enrichment_timeout", str(error), article_id=article.id)
-        except Exception as error:  # one poison article must not stop the stream
-            return Rejection(
-                "enrichment_failed",
-                f"{type(error).__name__}: {error}",
-                article_id=article.id,
-                traceback="".join(traceback.format_exception(error, limit=-8)),
-            )
-
     def enrich(self, article: RawArticle) -> Enriched:
-        """Enrich a decoded article."""
+        """Enrich a decoded article; raises EnrichmentTimeout past the time limit."""
         started = time.perf_counter()
         deadline = started + self._time_limit if self._time_limit else None
-        record = dict(article.fields)
-        texts = {"body": clean_text(article.body)}
+        texts: dict[Field, str] = {"body": clean_text(article.body)}
         if article.title is not None:
             texts["title"] = clean_text(article.title)
-        record.update(texts)
 
         fields = [field for field in FIELDS if field in texts]
         language = self._detect("\n".join(texts[field] for field in fields))
@@ -112,34 +103,45 @@ class Pipeline:
         else:
             entities, normalize = [], normalize_other
 
-        record["language"] = {"code": language.code, "confidence": language.confidence}
+        detected: DetectedLanguage = {"code": language.code, "confidence": language.confidence}
         if isinstance(hint, str):
-            record["language"]["hint"] = hint
-        record["normalized"] = {field: normalize(texts[field]) for field in fields}
-        record["tokens"] = {field: len(tokens[field].texts) for field in fields}
-        record["entities"] = entities
-        record["dedupe_key"] = dedupe_key(article)
-        record["enrichment"] = {
-            **self._provenance,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-            "enriched_at": now_rfc3339(),
+            detected["hint"] = hint
+        # Every raw field is kept in its place, the enrichment's own fields follow (a raw field of the
+        # same name keeps its place and takes the enrichment's value).
+        record: EnrichedArticle = {
+            **article.fields,
+            "body": texts["body"],
+            "language": detected,
+            "normalized": per_field({field: normalize(texts[field]) for field in fields}),
+            "tokens": per_field({field: len(tokens[field].texts) for field in fields}),
+            "entities": entities,
+            "dedupe_key": dedupe_key(article),
+            "enrichment": {
+                "pipeline_version": workers.__version__,
+                "language_model": self._language_model,
+                "tagger": self._tagger_info,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                "enriched_at": now_rfc3339(),
+            },
         }
+        if "title" in texts:
+            record["title"] = texts["title"]
         return Enriched(record, [self._mention(record, entity) for entity in entities])
 
-    def _entities(
-        self, texts: dict[str, str], tokens: dict[str, Tokens], deadline: float | None
-    ) -> list[dict[str, Any]]:
+    def _entities(self, texts: dict[Field, str], tokens: dict[Field, Tokens], deadline: float | None) -> list[Entity]:
         """Entities of every field, in field order; the sentences of all fields are tagged together."""
         in_sentences = [
             (field, sentence) for field, text in texts.items() for sentence in sentences(text, tokens[field])
         ]
         words = [tokens[field].texts[sentence.start : sentence.stop] for field, sentence in in_sentences]
-        entities = []
+        entities: list[Entity] = []
         for (field, sentence), tags in zip(in_sentences, self._tag(words, deadline), strict=True):
             if tags.count("O") == len(tags):
                 continue  # no entity in this sentence
             field_tokens = tokens[field]
             for span in bio_spans(tags):
+                if not is_entity_type(span.type):
+                    raise ValueError(f"the tagger gave entity type {span.type!r}, which the schemas do not allow")
                 first, stop = sentence.start + span.start, sentence.start + span.end
                 start, end = field_tokens.starts[first], field_tokens.ends[stop - 1]
                 entities.append(
@@ -174,17 +176,18 @@ class Pipeline:
         return tag_sentences(self._tagger, batch)
 
     @staticmethod
-    def _mention(article: dict[str, Any], entity: dict[str, Any]) -> dict[str, Any]:
-        mention = {
+    def _mention(article: EnrichedArticle, entity: Entity) -> EntityMention:
+        mention: EntityMention = {
             "mention_id": f"{article['id']}:{entity['field']}:{entity['start']}-{entity['end']}",
             "article_id": article["id"],
-            "entity": {key: entity[key] for key in ("type", "text", "normalized")},
+            "entity": {"type": entity["type"], "text": entity["text"], "normalized": entity["normalized"]},
             "field": entity["field"],
             "start": entity["start"],
             "end": entity["end"],
             "language": article["language"]["code"],
         }
-        for key in ("source", "url", "published_at"):
-            if isinstance(article.get(key), str):
-                mention[key] = article[key]
+        for key in ORIGIN:
+            value = article.get(key)
+            if isinstance(value, str):
+                mention[key] = value
         return mention

@@ -1,15 +1,20 @@
 """Where each input ends up: enriched record, entity mentions, or one dead letter.
 
-Shared by the stream agent (outputs become topic records) and the `enrich` command (outputs become
-lines of files), so both make exactly the same decisions.
+The one layer that handles the wire: it decodes the payload, has the pipeline enrich the article,
+turns any failure of enrichment into a Rejection, and encodes what comes out. Shared by the stream
+agent (outputs become topic records) and the `enrich` command (outputs become lines of files), so
+both make exactly the same decisions.
 """
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
-from workers.contract.records import Rejection, dead_letter, encode
+from workers.contract.records import Rejection, Source
+from workers.contract.wire import dead_letter, decode_raw, encode
+from workers.errors import EnrichmentTimeout
 from workers.pipeline import Enriched, Pipeline
 
 OutputKind = Literal["enriched", "entity", "dead_letter"]
@@ -28,24 +33,40 @@ class Output:
     dedupe_key: str | None = None
 
 
-def route(
-    pipeline: Pipeline, payload: bytes, source: dict[str, Any], max_bytes: int, max_output_bytes: int
-) -> list[Output]:
-    """Process one input and encode what it produces; an output over the size limit is dead-lettered."""
-    outcome = pipeline.process(payload, max_bytes)
+def route(pipeline: Pipeline, payload: bytes, source: Source, max_bytes: int, max_output_bytes: int) -> list[Output]:
+    """Decode, enrich and encode one input; whatever fails, and an output over the size limit, is dead-lettered."""
+    outcome = _enrich(pipeline, payload, max_bytes)
     if isinstance(outcome, Enriched):
         article = encode(outcome.article)
         if len(article) <= max_output_bytes:
-            key = outcome.article["id"].encode()
+            article_key = outcome.article["id"].encode()
             mentions = [
                 Output("entity", mention["entity"]["normalized"].encode(), encode(mention))
                 for mention in outcome.mentions
             ]
-            return [Output("enriched", key, article, outcome.article["dedupe_key"]), *mentions]
+            return [Output("enriched", article_key, article, outcome.article["dedupe_key"]), *mentions]
         outcome = Rejection(
-            "too_large",
+            "output_too_large",
             f"the enriched record would be {len(article)} bytes, the output limit is {max_output_bytes}",
             article_id=outcome.article["id"],
         )
     key = outcome.article_id.encode() if outcome.article_id else None
     return [Output("dead_letter", key, encode(dead_letter(outcome, payload, source, max_bytes)))]
+
+
+def _enrich(pipeline: Pipeline, payload: bytes, max_bytes: int) -> Enriched | Rejection:
+    """Decode and enrich one input; any failure comes back as a Rejection, never an exception."""
+    article = decode_raw(payload, max_bytes)
+    if isinstance(article, Rejection):
+        return article
+    try:
+        return pipeline.enrich(article)
+    except EnrichmentTimeout as error:
+        return Rejection("enrichment_timeout", str(error), article_id=article.id)
+    except Exception as error:  # one poison article must not stop the stream
+        return Rejection(
+            "enrichment_failed",
+            f"{type(error).__name__}: {error}",
+            article_id=article.id,
+            traceback="".join(traceback.format_exception(error, limit=-8)),
+        )

@@ -18,13 +18,14 @@ from typing import Any
 import orjson
 
 from lab.camel import camel_tools_normalize_arabic, simple_word_tokenize
+from workers.contract.records import FileSource
 from workers.pipeline import Pipeline
 from workers.routing import route
 
 log = logging.getLogger(__name__)
 
 MAX_BYTES = 1024 * 1024
-SOURCE: dict[str, Any] = {"file": "bench", "line": 0}
+SOURCE: FileSource = {"file": "bench", "line": 0}
 
 
 def floor_enrich(payload: bytes) -> bytes:

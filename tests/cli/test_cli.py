@@ -11,7 +11,7 @@ import orjson
 import pytest
 
 from tests.data.malformed_lines import malformed_lines
-from workers.contract.records import schema_errors
+from workers.contract.schemas import schema_errors
 
 DATA = Path(__file__).parents[1] / "data"
 

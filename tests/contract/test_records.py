@@ -1,108 +1,79 @@
-"""Decoding: every malformed input becomes a Rejection with a stable kind; dead letters fit their schema."""
+"""The record types mirror the schemas: each TypedDict has the fields of its schema object, required
+where the schema requires them, and each Literal the values of its enum; the raw article wrapper."""
 
-import tracemalloc
-from pathlib import Path
+from typing import Any, get_args
 
-import orjson
 import pytest
 
-from tests.data.malformed_lines import malformed_lines
-from workers.contract.records import RawArticle, Rejection, dead_letter, decode_raw, encode, is_rfc3339, schema_errors
-from workers.settings import MIB
+from workers.contract import records
+from workers.contract.records import RawArticle
+from workers.contract.schemas import schema
 
-DATA = Path(__file__).parents[1] / "data"
-EXPECTED_KIND = {
-    "not-json-unquoted-keys": "not_json",
-    "truncated-json-unterminated-string": "not_json",
-    "json-array-not-object": "not_object",
-    "json-string-not-object": "not_object",
-    "json-number-not-object": "not_object",
-    "json-null-not-object": "not_object",
-    "object-without-id": "schema",
-    "object-without-body": "schema",
-    "id-empty-string": "schema",
-    "id-longer-than-256-chars": "schema",
-    "id-is-number": "schema",
-    "body-is-list": "schema",
-    "title-is-number": "schema",
-    "published-at-not-rfc3339": "schema",
-    "lone-surrogate-escape-in-body": "not_json",
-    "invalid-utf8-bytes-in-body": "not_utf8",
-    "body-over-4-mib": "too_large",
-}
+RAW, ENRICHED = schema("article.raw.v1"), schema("article.enriched.v1")
+MENTION, DEAD_LETTER = schema("entity-mention.v1"), schema("dead-letter.v1")
+ENRICHED_FIELDS = ENRICHED["properties"]
+ENTITY = ENRICHED_FIELDS["entities"]["items"]
+DEAD_LETTER_ERROR = DEAD_LETTER["properties"]["error"]
+TOPIC_SOURCE, FILE_SOURCE = DEAD_LETTER["properties"]["source"]["oneOf"]
+
+TYPED_OBJECTS: list[tuple[str, Any, dict[str, Any]]] = [
+    ("raw article", records.RawArticleRecord, RAW),
+    ("enriched article", records.EnrichedArticle, ENRICHED),
+    ("enriched language", records.DetectedLanguage, ENRICHED_FIELDS["language"]),
+    ("enriched normalized", records.PerField, ENRICHED_FIELDS["normalized"]),
+    ("enriched tokens", records.PerField, ENRICHED_FIELDS["tokens"]),
+    ("enriched entity", records.Entity, ENTITY),
+    ("enrichment", records.Enrichment, ENRICHED_FIELDS["enrichment"]),
+    ("enrichment tagger", records.TaggerInfo, ENRICHED_FIELDS["enrichment"]["properties"]["tagger"]),
+    ("entity mention", records.EntityMention, MENTION),
+    ("mentioned entity", records.MentionedEntity, MENTION["properties"]["entity"]),
+    ("dead letter", records.DeadLetter, DEAD_LETTER),
+    ("dead-letter error", records.DeadLetterError, DEAD_LETTER_ERROR),
+    ("dead-letter payload", records.DeadLetterPayload, DEAD_LETTER["properties"]["payload"]),
+    ("topic source", records.TopicSource, TOPIC_SOURCE),
+    ("file source", records.FileSource, FILE_SOURCE),
+]
+
+TYPED_ENUMS: list[tuple[str, Any, list[str]]] = [
+    ("entity type", records.EntityType, ENTITY["properties"]["type"]["enum"]),
+    ("mentioned entity type", records.EntityType, MENTION["properties"]["entity"]["properties"]["type"]["enum"]),
+    ("entity field", records.Field, ENTITY["properties"]["field"]["enum"]),
+    ("mention field", records.Field, MENTION["properties"]["field"]["enum"]),
+    ("error kind", records.ErrorKind, DEAD_LETTER_ERROR["properties"]["kind"]["enum"]),
+    (
+        "payload encoding",
+        records.PayloadEncoding,
+        DEAD_LETTER["properties"]["payload"]["properties"]["encoding"]["enum"],
+    ),
+]
 
 
-@pytest.mark.parametrize(("case", "line"), malformed_lines(), ids=[case for case, _ in malformed_lines()])
-def test_malformed_line_is_rejected_with_its_kind(case: str, line: bytes) -> None:
-    rejection = decode_raw(line, MIB)
-    assert isinstance(rejection, Rejection)
-    assert rejection.kind == EXPECTED_KIND[case]
-    assert rejection.message
-    letter = dead_letter(rejection, line, {"file": "input.jsonl", "line": 3}, MIB)
-    assert schema_errors("dead-letter.v1", letter) == []
-    assert len(orjson.dumps(letter)) < 2 * MIB
+@pytest.mark.parametrize(("name", "typed", "schema_object"), TYPED_OBJECTS, ids=[name for name, *_ in TYPED_OBJECTS])
+def test_typed_record_has_the_fields_of_its_schema_object(name: str, typed: Any, schema_object: dict[str, Any]) -> None:
+    assert set(typed.__required_keys__) == set(schema_object["required"])
+    assert set(typed.__required_keys__) | set(typed.__optional_keys__) == set(schema_object["properties"])
 
 
-@pytest.mark.parametrize("path", [DATA / "odd_articles.jsonl", Path(__file__).parents[2] / "seeds" / "articles.jsonl"])
-def test_odd_and_sample_articles_decode(path: Path) -> None:
-    for line in path.read_bytes().splitlines():
-        assert isinstance(decode_raw(line, MIB), RawArticle), line[:80]
+@pytest.mark.parametrize(("name", "literal", "enum"), TYPED_ENUMS, ids=[name for name, *_ in TYPED_ENUMS])
+def test_typed_values_are_the_values_of_the_schema_enum(name: str, literal: Any, enum: list[str]) -> None:
+    assert sorted(get_args(literal)) == sorted(enum)
 
 
-def test_unknown_fields_are_kept() -> None:
-    article = decode_raw(b'{"id": "a", "body": "x", "feed_rank": 3}', MIB)
-    assert isinstance(article, RawArticle)
+def test_the_dead_letter_schema_describes_every_error_kind() -> None:
+    description = DEAD_LETTER_ERROR["properties"]["kind"]["description"]
+    assert [kind for kind in get_args(records.ErrorKind) if f"{kind}:" not in description] == []
+
+
+@pytest.mark.parametrize(("name", "allowed"), [("PER", True), ("MISC", True), ("PERS", False), ("", False)])
+def test_entity_types_are_the_schemas(name: str, allowed: bool) -> None:
+    assert records.is_entity_type(name) is allowed
+
+
+def test_raw_article_reads_id_title_and_body_and_keeps_every_field() -> None:
+    article = RawArticle({"id": "a-1", "title": "عنوان", "body": "خبر", "feed_rank": 3})
+    assert (article.id, article.title, article.body) == ("a-1", "عنوان", "خبر")
     assert article.fields["feed_rank"] == 3
 
 
-def test_schema_rejection_names_the_article_and_the_field() -> None:
-    rejection = decode_raw(b'{"id": "a-1", "body": 7}', MIB)
-    assert isinstance(rejection, Rejection)
-    assert rejection.article_id == "a-1"
-    assert rejection.message.startswith("body:")
-
-
-def test_dead_letter_keeps_text_payload_as_text_and_cuts_it_at_the_limit() -> None:
-    payload = ("{" + "ب" * 100).encode()
-    letter = dead_letter(Rejection("not_json", "bad"), payload, {"file": "f", "line": 1}, max_bytes=10)
-    assert letter["payload"] == {"encoding": "utf-8", "data": "{" + "ب" * 4, "size": 201, "truncated": True}
-
-
-def test_dead_letter_keeps_bytes_that_are_not_utf8_as_base64() -> None:
-    letter = dead_letter(Rejection("not_utf8", "bad"), b"\xff\xfe", {"topic": "t", "partition": 0, "offset": 5}, MIB)
-    assert letter["payload"]["encoding"] == "base64"
-    assert letter["payload"]["data"] == "//4="
-
-
-@pytest.mark.parametrize(
-    ("value", "valid"),
-    [
-        ("2026-11-29T08:00:00Z", True),
-        ("2026-11-29T08:00:00.123+03:00", True),
-        ("2026-02-30T08:00:00Z", False),
-        ("2026-11-29T08:00:00", False),
-        ("2026/11/29 08:00", False),
-    ],
-)
-def test_rfc3339(value: str, valid: bool) -> None:
-    assert is_rfc3339(value) is valid
-
-
-def test_error_kinds_are_the_schemas_kinds() -> None:
-    from typing import get_args
-
-    from workers.contract.records import ErrorKind, validator
-
-    schema_kinds = validator("dead-letter.v1").schema["properties"]["error"]["properties"]["kind"]["enum"]
-    assert set(get_args(ErrorKind)) == set(schema_kinds)
-
-
-def test_encoded_records_hold_no_more_memory_than_their_bytes() -> None:
-    """Outputs wait in memory for the broker: a small record must not pin orjson's 4 KiB buffer."""
-    tracemalloc.start()
-    try:
-        encoded = [encode({"id": f"a-{number}", "entity": "سرت"}) for number in range(1000)]
-        held, _ = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert held < 1000 * (len(encoded[0]) + 200)
+def test_raw_article_without_a_title_has_none() -> None:
+    assert RawArticle({"id": "a-1", "body": "خبر"}).title is None

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 import yaml
 
-from lab.camel import CAMEL_TOOLS_REQUIREMENT
 from tests.integration.brokers import client_environment
 from workers.brokers.apache_kafka import SINGLE_NODE_SETTINGS
 from workers.brokers.kafka_jars import KAFKA_VERSION
@@ -207,7 +206,7 @@ def index_of(predicate: Callable[[str, str], bool]) -> int:
 
 
 def installs_project(keyword: str, arguments: str) -> bool:
-    """The RUN that pip-installs the project (with the chosen extras) and camel-tools."""
+    """The RUN that pip-installs the project (with the chosen extras)."""
     return keyword == "RUN" and "pip install" in arguments
 
 
@@ -240,9 +239,10 @@ def test_extras_build_argument_is_empty_by_default_and_declared_before_the_insta
     assert 0 < declared < index_of(installs_project)
 
 
-def test_default_image_installs_camel_tools_without_its_dependencies_and_no_extra() -> None:
-    """No extra, hence no torch: tests/test_install.py checks that the default dependencies hold none."""
-    assert pip_calls("") == [("", ["install", "."]), ("", ["install", "--no-deps", CAMEL_TOOLS_REQUIREMENT])]
+def test_default_image_installs_the_project_alone_and_no_extra() -> None:
+    """No extra, hence no torch or camel-tools: tests/test_install.py checks that the default dependencies hold
+    neither."""
+    assert pip_calls("") == [("", ["install", "."])]
 
 
 # The extras that bring torch are neural and bert (tests/test_install.py checks that against pyproject.toml).
@@ -253,11 +253,15 @@ def test_default_image_installs_camel_tools_without_its_dependencies_and_no_extr
 def test_extras_argument_selects_the_extras_and_the_cpu_index_only_for_torch(
     extras: str, reads_cpu_index: bool
 ) -> None:
-    (index, project), (_, camel_tools) = pip_calls(extras)
+    [(index, project)] = pip_calls(extras)
 
     assert project == ["install", f".[{extras}]"]
     assert index == (TORCH_CPU_INDEX if reads_cpu_index else "")
-    assert camel_tools == ["install", "--no-deps", CAMEL_TOOLS_REQUIREMENT]
+
+
+def test_the_image_installs_no_camel_tools_of_its_own() -> None:
+    """The runtime does not import it (only the lab and the tests do); the bert extra brings it, declared."""
+    assert [arguments for _, arguments in dockerfile_instructions() if "camel" in arguments.lower()] == []
 
 
 def test_everything_pip_install_reads_is_copied_before_it() -> None:
@@ -268,14 +272,34 @@ def test_everything_pip_install_reads_is_copied_before_it() -> None:
         if keyword == "COPY"
         for source in arguments.split()[:-1]
     }
-    assert {"pyproject.toml", "README.md", "workers"} <= copied
+    assert {"pyproject.toml", "README.md", "workers", "schemas"} <= copied
 
 
-def test_image_keeps_the_schemas_where_the_worker_looks_for_them() -> None:
-    instructions = dockerfile_instructions()
-    assert ("COPY", "schemas/ /opt/khabar/schemas/") in instructions
-    environment = " ".join(arguments for keyword, arguments in instructions if keyword == "ENV")
-    assert "KHABAR_SCHEMA_DIR=/opt/khabar/schemas" in environment
+def copied_sources() -> dict[str, str]:
+    """Every COPY of the Dockerfile as {source: destination}."""
+    return {
+        source.rstrip("/"): arguments.split()[-1]
+        for keyword, arguments in dockerfile_instructions()
+        if keyword == "COPY"
+        for source in arguments.split()[:-1]
+    }
+
+
+def test_the_image_copies_the_runtime_and_not_the_lab() -> None:
+    assert set(copied_sources()) == {"pyproject.toml", "README.md", "schemas", "workers", "seeds"}
+
+
+def test_the_schemas_go_into_the_build_context_where_the_package_links_to_them() -> None:
+    """Installed from the build context, the wheel carries the schemas (tests/deployment/test_wheel.py); the
+    image has no copy of its own and no setting that points elsewhere."""
+    link = ROOT / "workers" / "contract" / "data"
+    assert link.is_symlink()
+    assert link.resolve() == ROOT / "schemas"
+    sources = copied_sources()
+    assert (sources["schemas"], sources["workers"]) == ("schemas/", "workers/")  # siblings, as in the checkout
+    assert ("WORKDIR", "/src") in dockerfile_instructions()[: index_of(installs_project)]
+    environment = " ".join(arguments for keyword, arguments in dockerfile_instructions() if keyword == "ENV")
+    assert "SCHEMA" not in environment
 
 
 def test_image_carries_the_seed_articles_at_slash_seeds() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from tests.data.malformed_lines import malformed_lines
 from tests.integration.harness import isolated_environment, khabar, read_until, values
-from workers.contract.records import schema_errors
+from workers.contract.schemas import schema_errors
 from workers.settings import Settings
 
 pytestmark = pytest.mark.integration

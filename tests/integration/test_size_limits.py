@@ -101,6 +101,6 @@ def test_inputs_and_outputs_at_the_limits(pipeline: Pipeline, settings: Settings
 
     letters = values(read_until(settings, settings.topic_dead_letter, lambda r: len(r) >= 2, timeout=60))
     errors = {letter.get("article_id"): letter["error"] for letter in letters}  # an unread input has no id
-    assert errors["over-output-limit"]["kind"] == "too_large"
+    assert errors["over-output-limit"]["kind"] == "output_too_large"
     assert "enriched record would be" in errors["over-output-limit"]["message"]
     assert errors[None]["kind"] == "too_large"

@@ -16,7 +16,7 @@ import pytest
 from tests.data.malformed_lines import malformed_lines
 from tests.integration.harness import WorkerProcess, isolated_environment, produce, read_until, values, worker_process
 from workers import clients
-from workers.contract.records import schema_errors
+from workers.contract.schemas import schema_errors
 from workers.settings import Settings
 
 pytestmark = pytest.mark.integration

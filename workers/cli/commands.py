@@ -11,13 +11,14 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from tqdm import tqdm
 
 from workers import clients
 from workers.brokers import local_broker
-from workers.contract.records import Rejection, dead_letter, decode_raw, encode
+from workers.contract.records import FileSource, Rejection
+from workers.contract.wire import dead_letter, decode_raw, encode
 from workers.errors import BrokerError, ConfigurationError
 from workers.pipeline import Pipeline
 from workers.routing import route
@@ -155,7 +156,7 @@ def produce(settings: Settings, path: str, topic: str, skip_invalid: bool = Fals
                 if skip_invalid:
                     continue
                 if problem.kind == "too_large":
-                    source = {"file": source_name, "line": number}
+                    source: FileSource = {"file": source_name, "line": number}
                     destination = settings.topic_dead_letter
                     value = encode(dead_letter(problem, line, source, settings.max_record_bytes))
                     parked += 1
@@ -214,7 +215,7 @@ def enrich(settings: Settings, path: str, out_path: str, dead_letter_path: str |
         open_output(dead_letter_path, sys.stderr.buffer) as rejected,
     ):
         for number, line in numbered_lines(handle):
-            source: dict[str, Any] = {"file": source_name, "line": number}
+            source: FileSource = {"file": source_name, "line": number}
             for output in route(pipeline, line, source, settings.max_record_bytes, limit):
                 counts[output.kind] += 1
                 if output.kind == "enriched":

@@ -27,6 +27,7 @@ from faust.exceptions import ProducerSendError
 from faust.types import EventT, Message
 
 from workers.clients import output_record_limit
+from workers.contract.records import TopicSource
 from workers.errors import KhabarError
 from workers.pipeline import Pipeline
 from workers.routing import Output, OutputKind, route
@@ -81,7 +82,7 @@ def producer_send(app: faust.App) -> Send:
     return send
 
 
-def message_source(message: Message) -> dict[str, Any]:
+def message_source(message: Message) -> TopicSource:
     """Where a record came from, as the dead-letter schema records it."""
     key = message.key
     return {
@@ -162,7 +163,7 @@ class EnrichAgent:
     def _reason_to_stop(self) -> KhabarError | None:
         return self.stopped_by
 
-    def _route(self, payload: bytes, source: dict[str, Any]) -> list[Output]:
+    def _route(self, payload: bytes, source: TopicSource) -> list[Output]:
         return route(
             self._pipeline, payload, source, self._settings.max_record_bytes, output_record_limit(self._settings)
         )

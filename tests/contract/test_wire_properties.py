@@ -7,7 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.strategies import THOROUGH, article_objects, json_values, sources
-from workers.contract.records import RawArticle, Rejection, dead_letter, decode_raw, schema_errors
+from workers.contract.records import RawArticle, Rejection
+from workers.contract.schemas import schema_errors
+from workers.contract.wire import dead_letter, decode_raw
 
 # Small limits as well as roomy ones, so that size rejections and cut payloads come up often.
 max_bytes = st.integers(min_value=0, max_value=400)
@@ -34,6 +36,7 @@ def test_any_bytes_decode_to_an_article_or_a_rejection_with_a_valid_dead_letter(
     payload: bytes, limit: int, source: dict[str, Any]
 ) -> None:
     result = decode_raw(payload, limit)
+    assert (isinstance(result, Rejection) and result.kind == "too_large") == (len(payload) > limit)
     if isinstance(result, RawArticle):
         assert schema_errors("article.raw.v1", result.fields) == []
     else:
