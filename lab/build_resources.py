@@ -32,6 +32,7 @@ from typing import TextIO
 import numpy as np
 
 from lab.camel import simple_word_tokenize
+from workers.ner.models import NORMALIZER_FIELD
 from workers.ner.resources import (
     CLUSTERS_FILE,
     DEFAULT_DATA_DIR,
@@ -40,7 +41,8 @@ from workers.ner.resources import (
     WORD_COUNTS_FILE,
 )
 from workers.paths import shared_dir
-from workers.text.normalize import normalize_arabic_word
+from workers.text.charsets import INVISIBLE
+from workers.text.normalize import NORMALIZER_VERSION, normalize_arabic_word
 
 DEFAULT_CORPUS_DIR = shared_dir() / "data" / "corpus"
 # Wikipedia plus the OpenArabicPE journals (21M tokens): on an ANERcorp-train dev split their clusters
@@ -78,8 +80,7 @@ NOT_NAMES = """
 CLDR_ORGANISATIONS = frozenset({"UN", "EU", "EZ"})
 # CLDR codes that name no place: the world, unknown region, outlying Oceania, pseudo-locales.
 CLDR_SKIPPED = frozenset({"001", "ZZ", "QO", "XA", "XB"})
-# Corpus text carries invisible format marks and odd spaces that would glue onto tokens.
-INVISIBLE_MARKS = re.compile("[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+# Corpus text carries invisible format marks (`charsets.INVISIBLE`) and odd spaces that would glue onto tokens.
 ODD_SPACES = re.compile("[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 
 
@@ -111,7 +112,7 @@ def normalized_tokens(text: str) -> list[str]:
 
     Invisible marks are dropped and odd spaces made plain first, as the pipeline's cleaning does.
     """
-    text = ODD_SPACES.sub(" ", INVISIBLE_MARKS.sub("", text))
+    text = ODD_SPACES.sub(" ", INVISIBLE.sub("", text))
     return [normalize_arabic_word(token) for token in simple_word_tokenize(text)]
 
 
@@ -398,7 +399,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Build everything and write a manifest of what was built, from what, and how long it took."""
     settings, no_gazetteers = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    manifest: dict[str, object] = {"seed": settings.seed}
+    manifest: dict[str, object] = {"seed": settings.seed, NORMALIZER_FIELD: NORMALIZER_VERSION}
     manifest["words"] = build_word_resources(settings)
     if not no_gazetteers:
         manifest["gazetteer_entries_per_source"] = build_gazetteers(settings.out_dir)

@@ -24,10 +24,11 @@ import pycrfsuite
 
 from lab.corpora import CorpusFormat, Sentence, read_anercorp, read_corpus
 from lab.evaluate import EvaluationReport, evaluate, format_report
-from workers.ner.crf import DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_FILE, CrfTagger
+from workers.ner.crf import DEFAULT_MODEL_DIR, MODEL_FILE, CrfTagger
 from workers.ner.features import FeatureExtractor, feature_config, make_extractor
-from workers.ner.models import write_checksum
+from workers.ner.models import METADATA_FILE, NORMALIZER_FIELD, write_checksum
 from workers.paths import shared_dir
+from workers.text.normalize import NORMALIZER_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +90,8 @@ def dev_score(
         model_dir = Path(scratch)
         train_crf(train, make_extractor(features), params, model_dir / MODEL_FILE)
         write_checksum(model_dir / MODEL_FILE)
-        (model_dir / METADATA_FILE).write_text(json.dumps({"features": features}), encoding="utf-8")
+        metadata = {NORMALIZER_FIELD: NORMALIZER_VERSION, "features": features}
+        (model_dir / METADATA_FILE).write_text(json.dumps(metadata), encoding="utf-8")
         return evaluate(CrfTagger.load(model_dir), dev)
 
 
@@ -161,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     digest = write_checksum(args.out / MODEL_FILE)
     metadata = {
         "trained": datetime.now(UTC).strftime("%Y-%m-%d"),
+        NORMALIZER_FIELD: NORMALIZER_VERSION,
         "sha256": digest,
         "data": {
             "train": train_path.name,

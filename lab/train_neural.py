@@ -28,8 +28,7 @@ import torch
 from lab.corpora import Sentence, read_anercorp
 from lab.evaluate import EvaluationReport, format_report, score_spans
 from lab.train_crf import default_train_path, report_dict, split_dev
-from workers.ner.crf import METADATA_FILE
-from workers.ner.models import write_checksum
+from workers.ner.models import METADATA_FILE, NORMALIZER_FIELD, write_checksum
 from workers.ner.neural import (
     DEFAULT_MODEL_DIR,
     NEURAL_MODEL_FILE,
@@ -46,6 +45,7 @@ from workers.ner.neural import (
 from workers.ner.resources import Resources, load_resources
 from workers.ner.spans import bio_spans
 from workers.paths import shared_dir
+from workers.text.normalize import NORMALIZER_VERSION
 
 logger = logging.getLogger(__name__)
 
@@ -250,7 +250,8 @@ if __name__ == "__main__":
 def save_model(
     model_dir: Path, network: BiLstmCrf, encoder: Encoder, shape: NetworkShape, metadata: Mapping[str, Any]
 ) -> str:
-    """Write the model (float16 word vectors, to keep the file small), its checksum and metadata."""
+    """Write the model (float16 word vectors, to keep the file small), its checksum and metadata
+    (with the normalizer version, which loading checks)."""
     model_dir.mkdir(parents=True, exist_ok=True)
     state = {key: value.half() if key == "words.weight" else value for key, value in network.state_dict().items()}
     torch.save(
@@ -258,6 +259,8 @@ def save_model(
     )
     digest = write_checksum(model_dir / NEURAL_MODEL_FILE)
     (model_dir / METADATA_FILE).write_text(
-        json.dumps({**metadata, "sha256": digest}, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        json.dumps({NORMALIZER_FIELD: NORMALIZER_VERSION, **metadata, "sha256": digest}, ensure_ascii=False, indent=2)
+        + "\n",
+        encoding="utf-8",
     )
     return digest

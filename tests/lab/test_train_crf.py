@@ -7,8 +7,9 @@ from pathlib import Path
 
 from lab.corpora import Sentence
 from lab.train_crf import main, split_dev
-from workers.ner.crf import METADATA_FILE, MODEL_FILE, CrfTagger
-from workers.ner.models import checksum_path
+from workers.ner.crf import MODEL_FILE, CrfTagger
+from workers.ner.models import METADATA_FILE, checksum_path
+from workers.text.normalize import NORMALIZER_VERSION
 
 TINY_CORPUS = """\
 قال O
@@ -44,6 +45,7 @@ def test_training_writes_a_model_that_loads_and_tags(tmp_path: Path) -> None:
     assert {MODEL_FILE, checksum_path(out / MODEL_FILE).name, METADATA_FILE} <= {path.name for path in out.iterdir()}
     metadata = json.loads((out / METADATA_FILE).read_text(encoding="utf-8"))
     assert metadata["data"]["sentences"] == 12
+    assert metadata["normalizer"] == NORMALIZER_VERSION
     assert set(metadata["dev_scores"]) == {"PER", "LOC", "ORG", "MISC", "micro"}
     tagger = CrfTagger.load(out)
     assert tagger.tag(["قال", "الرئيس", "جورج", "بوش"]) == ["O", "O", "B-PER", "I-PER"]

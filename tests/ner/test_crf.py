@@ -21,10 +21,9 @@ from workers.ner.crf import (
     CrfModel,
     CrfTagger,
     _viterbi,
-    read_metadata,
 )
 from workers.ner.features import FeatureExtractor, make_extractor
-from workers.ner.models import checksum_path, write_checksum
+from workers.ner.models import checksum_path, read_metadata, write_checksum
 from workers.ner.spans import bio_spans
 from workers.text.tokenize import tokenize
 

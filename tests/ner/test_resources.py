@@ -1,127 +1,127 @@
-"""The resource builder on a tiny corpus, the loader's round trip, and lookups on the shipped data."""
+"""The resource loader and its lookups, on hand-written files and on the shipped data (`shipped_resources`)."""
 
 from __future__ import annotations
 
 import gzip
-import lzma
-import random
+import json
+import logging
 from pathlib import Path
 
 import pytest
 
-from lab import build_resources
+from workers.errors import NormalizerMismatchError
 from workers.ner.resources import (
     CLUSTERS_FILE,
+    DEFAULT_DATA_DIR,
     GAZETTEER_FILE,
+    MANIFEST_FILE,
     WORD_COUNTS_FILE,
     Resources,
     load_resources,
 )
+from workers.text.normalize import NORMALIZER_VERSION
 
-CITIES = ["القاهرة", "بغداد", "دمشق", "بيروت", "عمان", "تونس"]
-PEOPLE = ["محمد", "أحمد", "علي", "حسن", "خالد", "يوسف"]
-MINISTRIES = ["وزارة الخارجية", "وزارة الداخلية", "وزارة المالية"]
-
-
-def write_tiny_corpus(corpus_dir: Path) -> None:
-    """A few thousand generated sentences where cities and people fill the same slots."""
-    pick = random.Random(0).choice
-    lines = []
-    for _ in range(3000):
-        lines.append(f"وصل {pick(PEOPLE)} إلى {pick(CITIES)} مع {pick(MINISTRIES)}.")
-        lines.append(f"قال {pick(PEOPLE)} في {pick(CITIES)} إن {pick(MINISTRIES)} لوزارة الدفاع.")
-    corpus_dir.mkdir()
-    with lzma.open(corpus_dir / "arwiki_cmp.txt.xz", "wt", encoding="utf-8") as out:
-        out.write("\n".join(lines) + "\n")
+COUNTS = {
+    "وزاره": 50, "لوزاره": 5, "الخارجيه": 40, "للخارجيه": 3, "وصل": 100, "بغداد": 80, "غداد": 2, "مال": 500,
+    "كمال": 30, "الحج": 500, "للحج": 20, "القاهره": 60, "بالقاهره": 4,
+}  # fmt: skip
+CLUSTERS = {"القاهره": ("3", "17"), "بغداد": ("3", "17"), "وزاره": ("1", "5")}
+GAZETTEER = [("القاهره", "LOC", "cldr"), ("احمد", "PER_first", "wikidata_names"), ("كمال", "PER_first", "jrc_names")]
+GAZETTEER += [("الامم المتحده", "ORG", "cldr"), ("القاهره", "PER_last", "jrc_names")]
 
 
-def tiny_build_arguments(corpus_dir: Path, out: Path) -> list[str]:
-    """Builder options for a corpus of a few sentences: tiny vectors, two cluster sizes, no gazetteers."""
-    return [
-        "--corpus-dir", str(corpus_dir), "--out", str(out), "--cluster-sizes", "2", "4", "--vector-size", "16",
-        "--epochs", "2", "--min-count", "3", "--no-gazetteers",
-    ]  # fmt: skip
+def write_gzip_lines(path: Path, rows: list[list[str]]) -> None:
+    with gzip.open(path, "wt", encoding="utf-8") as out:
+        out.writelines("\t".join(row) + "\n" for row in rows)
 
 
-@pytest.fixture(scope="module")
-def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Data files built from the tiny corpus, with small vectors and two cluster granularities."""
-    root = tmp_path_factory.mktemp("resources")
-    write_tiny_corpus(root / "corpus")
-    out = root / "data"
-    build_resources.main(tiny_build_arguments(root / "corpus", out))
-    rows = {"wikidata_names": [("أحمد", "PER_first")], "cldr": [("القاهرة", "LOC"), ("الأمم المتحدة", "ORG")]}
-    build_resources.write_gazetteer(rows, out / GAZETTEER_FILE)
-    return out
+def write_resources(directory: Path, manifest: dict[str, object] | None, gazetteer: bool = True) -> Path:
+    """A resource directory as the builder writes it, with a few words (and the manifest given)."""
+    directory.mkdir()
+    write_gzip_lines(directory / WORD_COUNTS_FILE, [[word, str(count)] for word, count in COUNTS.items()])
+    write_gzip_lines(directory / CLUSTERS_FILE, [["word", "k4", "k20"], *([w, *ids] for w, ids in CLUSTERS.items())])
+    if gazetteer:
+        write_gzip_lines(directory / GAZETTEER_FILE, [list(row) for row in GAZETTEER])
+    if manifest is not None:
+        (directory / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+    return directory
 
 
 @pytest.fixture(scope="module")
-def tiny(tiny_build: Path) -> Resources:
-    return load_resources(tiny_build)
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Resources:
+    return load_resources(write_resources(tmp_path_factory.mktemp("tiny") / "data", {"normalizer": NORMALIZER_VERSION}))
 
 
-def test_builder_writes_every_file(tiny_build: Path) -> None:
-    for name in (WORD_COUNTS_FILE, CLUSTERS_FILE, GAZETTEER_FILE, "manifest.json"):
-        assert (tiny_build / name).stat().st_size > 0
+def test_clusters_carry_their_column_and_go_coarse_to_fine(tiny: Resources) -> None:
+    assert tiny.clusters["القاهره"] == ("k4:3", "k20:17")
+    assert tiny.clusters["القاهره"][0] is tiny.clusters["بغداد"][0]  # interned
 
 
-def test_builder_is_reproducible(tiny_build: Path, tmp_path: Path) -> None:
-    build_resources.main(tiny_build_arguments(tiny_build.parent / "corpus", tmp_path))
-    for name in (WORD_COUNTS_FILE, CLUSTERS_FILE):
-        assert (tiny_build / name).read_bytes() == (tmp_path / name).read_bytes()
-
-
-def test_counts_are_of_normalized_words(tiny: Resources) -> None:
-    assert tiny.word_count("احمد") > 0  # أحمد with its hamza folded
-    assert tiny.word_count("أحمد") == 0
-    assert tiny.word_count("لم يرد") == 0
-
-
-def test_clusters_go_coarse_to_fine_with_column_prefixes(tiny: Resources) -> None:
-    ids = tiny.clusters["القاهره"]
-    assert [cluster.split(":")[0] for cluster in ids] == ["k2", "k4"]
-
-
-def test_words_of_one_slot_share_a_fine_cluster(tiny: Resources) -> None:
-    cities = {tiny.clusters["القاهره"][-1], tiny.clusters["بغداد"][-1], tiny.clusters["دمشق"][-1]}
-    assert len(cities) == 1
+def test_word_counts(tiny: Resources) -> None:
+    assert tiny.word_count("وزاره") == 50
+    assert tiny.word_count("وزارة") == 0
 
 
 @pytest.mark.parametrize(
     ("word", "expected"),
     [
-        ("لوزاره", ("ل", "وزاره")),
+        ("لوزاره", ("ل", "وزاره")),  # the stem is frequent, and ten times the whole
         ("وزاره", ("", "وزاره")),
-        ("للخارجيه", ("لل", "الخارجيه")),
-        ("وصل", ("", "وصل")),
+        ("للخارجيه", ("لل", "الخارجيه")),  # the clitic as written, the stem with its article
+        ("بالقاهره", ("ب", "القاهره")),
+        ("بغداد", ("", "بغداد")),  # «غداد» is rare
+        ("وصل", ("", "وصل")),  # too short to split
+        ("كمال", ("", "كمال")),  # a gazetteer entry is never split, however frequent «مال» is
+        ("للحج", ("", "للحج")),  # «لل» takes three letters after it, not two
     ],
 )
 def test_split_proclitic_follows_corpus_counts(tiny: Resources, word: str, expected: tuple[str, str]) -> None:
     assert tiny.split_proclitic(word) == expected
 
 
-def test_gazetteer_entries_are_normalized(tiny: Resources) -> None:
-    assert tiny.gazetteer_types("احمد") == frozenset({"PER_first"})
-    assert tiny.gazetteer_types("القاهره") == frozenset({"LOC"})
+def test_gazetteer_types_gather_every_source(tiny: Resources) -> None:
+    assert tiny.gazetteer_types("القاهره") == frozenset({"LOC", "PER_last"})
     assert tiny.gazetteer_types("القاهرة") == frozenset()
 
 
 def test_gazetteer_matches_find_single_and_multi_word_entries(tiny: Resources) -> None:
     tokens = ["قال", "احمد", "في", "الامم", "المتحده", "بالقاهره"]
     assert tiny.gazetteer_matches(tokens) == [(1, 2, "PER_first"), (3, 5, "ORG")]
+    assert tiny.longest_entry == 2
 
 
-def test_normalize_entry_keeps_only_plain_arabic_words() -> None:
-    assert build_resources.normalize_entry("عبد الله") == "عبد الله"
-    assert build_resources.normalize_entry("تهران") == "تهران"
-    assert build_resources.normalize_entry("کابل") is None  # Persian kaf
-    assert build_resources.normalize_entry("Cairo") is None
-    assert build_resources.normalize_entry("") is None
+def test_a_missing_gazetteer_reads_as_empty(tmp_path: Path) -> None:
+    resources = load_resources(write_resources(tmp_path / "data", {"normalizer": NORMALIZER_VERSION}, gazetteer=False))
+    assert resources.gazetteer == {}
+    assert resources.gazetteer_matches(["القاهره"]) == []
+
+
+def test_resources_of_another_normalizer_are_refused(tmp_path: Path) -> None:
+    directory = write_resources(tmp_path / "data", {"seed": 1, "normalizer": "norm-000000000000"})
+    with pytest.raises(NormalizerMismatchError, match="norm-000000000000") as refused:
+        load_resources(directory)
+    assert str(directory / MANIFEST_FILE) in str(refused.value)
+    assert NORMALIZER_VERSION in str(refused.value)
+
+
+def test_resources_without_a_normalizer_version_load_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="workers.ner.models"):
+        resources = load_resources(write_resources(tmp_path / "data", None))
+    assert "records no normalizer version" in caplog.text
+    assert resources.word_count("وزاره") == 50
 
 
 @pytest.fixture(scope="module")
-def shipped() -> Resources:
+def shipped_resources() -> Resources:
+    """The shipped resource files (a few seconds to read)."""
     return load_resources()
+
+
+def test_the_shipped_manifest_records_the_running_normalizer() -> None:
+    manifest = json.loads((DEFAULT_DATA_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))
+    assert manifest["normalizer"] == NORMALIZER_VERSION
 
 
 @pytest.mark.parametrize(
@@ -134,12 +134,12 @@ def shipped() -> Resources:
         ("الامم المتحده", "ORG"),
     ],
 )
-def test_shipped_gazetteer_knows_common_names(shipped: Resources, entry: str, entry_type: str) -> None:
-    assert entry_type in shipped.gazetteer_types(entry)
+def test_shipped_gazetteer_knows_common_names(shipped_resources: Resources, entry: str, entry_type: str) -> None:
+    assert entry_type in shipped_resources.gazetteer_types(entry)
 
 
-def test_shipped_counts_tell_clitic_from_stem(shipped: Resources) -> None:
-    assert shipped.word_count("وزاره") > 10 * shipped.word_count("لوزاره")
+def test_shipped_counts_tell_clitic_from_stem(shipped_resources: Resources) -> None:
+    assert shipped_resources.word_count("وزاره") > 10 * shipped_resources.word_count("لوزاره")
 
 
 @pytest.mark.parametrize(
@@ -155,28 +155,14 @@ def test_shipped_counts_tell_clitic_from_stem(shipped: Resources) -> None:
         ("فيصل", ("", "فيصل")),  # a name, not ف + يصل "arrives"
     ],
 )
-def test_shipped_split_proclitic(shipped: Resources, word: str, expected: tuple[str, str]) -> None:
-    assert shipped.split_proclitic(word) == expected
+def test_shipped_split_proclitic(shipped_resources: Resources, word: str, expected: tuple[str, str]) -> None:
+    assert shipped_resources.split_proclitic(word) == expected
 
 
-def test_shipped_clusters_have_three_granularities(shipped: Resources) -> None:
-    assert [cluster.split(":")[0] for cluster in shipped.clusters["القاهره"]] == ["k100", "k500", "k2000"]
+def test_shipped_clusters_have_three_granularities(shipped_resources: Resources) -> None:
+    assert [cluster.split(":")[0] for cluster in shipped_resources.clusters["القاهره"]] == ["k100", "k500", "k2000"]
 
 
-def test_write_gazetteer_drops_function_words_short_words_and_person_types_of_places(tmp_path: Path) -> None:
-    rows = {
-        "wikidata_names": [("كان", "PER_first"), ("لي", "PER_last"), ("لبنان", "PER_first"), ("سمير", "PER_first")],
-        "cldr": [("لبنان", "LOC")],
-    }
-    per_source = build_resources.write_gazetteer(rows, tmp_path / GAZETTEER_FILE)
-    with gzip.open(tmp_path / GAZETTEER_FILE, "rt", encoding="utf-8") as lines:
-        written = [line.rstrip("\n").split("\t") for line in lines]
-    assert written == [["سمير", "PER_first", "wikidata_names"], ["لبنان", "LOC", "cldr"]]
-    assert per_source == {"wikidata_names": 1, "cldr": 1}
-
-
-def test_shipped_resources_load_once_per_process(shipped: Resources) -> None:
-    from workers.ner.resources import DEFAULT_DATA_DIR
-
-    assert load_resources() is shipped
-    assert load_resources(DEFAULT_DATA_DIR) is shipped
+def test_shipped_resources_load_once_per_process(shipped_resources: Resources) -> None:
+    assert load_resources() is shipped_resources
+    assert load_resources(DEFAULT_DATA_DIR) is shipped_resources

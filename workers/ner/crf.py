@@ -2,7 +2,8 @@
 
 The model directory holds the CRFsuite model, its sha256 checksum (checked at every load, so a
 truncated or swapped file fails loudly at start-up rather than tagging nonsense) and a small JSON
-file with the training metadata, including which feature set the model expects.
+file with the training metadata, including which feature set and normalizer the model expects
+(both checked by `models.open_model`).
 
 Tagging does what CRFsuite's tagger does, with the same floating-point operations in the same order,
 so the tags are CRFsuite's (tests compare them with python-crfsuite): a position's score for each
@@ -16,7 +17,6 @@ of passing about forty feature strings per token through python-crfsuite.
 
 from __future__ import annotations
 
-import json
 import logging
 import struct
 from collections.abc import Sequence
@@ -46,13 +46,12 @@ from workers.ner.features import (
     entry_word,
     make_extractor,
 )
-from workers.ner.models import verify_checksum
+from workers.ner.models import open_model
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "model"
 MODEL_FILE = "model.crfsuite"
-METADATA_FILE = "model.json"
 
 Scores = npt.NDArray[np.float64]
 Ids = npt.NDArray[np.intp]
@@ -244,12 +243,11 @@ class CrfTagger:
         """Load the model in directory `path`; without a path, the shipped model (loaded once)."""
         if path is None:
             return _load_default()
-        digest = verify_checksum(path / MODEL_FILE)
-        metadata = read_metadata(path)
-        model = CrfModel.read(path / MODEL_FILE)
-        extractor = make_extractor(metadata.get("features", {}))
-        logger.info("loaded CRF model %s (sha256 %s)", path, digest[:12])
-        return cls(model, extractor, f"crf-{digest[:12]}")
+        shipped = open_model(path, MODEL_FILE, "crf")
+        model = CrfModel.read(shipped.path)
+        extractor = make_extractor(shipped.metadata.get("features", {}))
+        logger.info("loaded CRF model %s (sha256 %s)", path, shipped.digest[:12])
+        return cls(model, extractor, shipped.version)
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         """One BIO tag per token."""
@@ -354,15 +352,6 @@ def _viterbi(scores: Scores, lengths: Ids, transition: Scores) -> Ids:
         labels[step - 1, :active] = (best[step - 1, :active] + into[labels[step, :active]]).argmax(axis=1)
     result: Ids = labels[position, sentence]
     return result
-
-
-def read_metadata(model_dir: Path) -> dict[str, Any]:
-    """The training metadata stored with a model (empty when absent)."""
-    metadata_path = model_dir / METADATA_FILE
-    if not metadata_path.is_file():
-        return {}
-    metadata: dict[str, Any] = json.loads(metadata_path.read_text(encoding="utf-8"))
-    return metadata
 
 
 @cache

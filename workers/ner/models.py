@@ -1,15 +1,77 @@
-"""Model files are verified against a recorded sha256 before they are loaded.
+"""Model directories: every tagger's model file is verified and its metadata checked the same way.
 
 A model file `model.x` has its digest in `model.x.sha256`, in `sha256sum` format, so a damaged or
-swapped file is refused instead of quietly tagging with other weights.
+swapped file is refused instead of quietly tagging with other weights. Next to it, `model.json`
+holds the training metadata, including the version of the text normalizer the model was trained
+with (`"normalizer"`): its features are normalized words, so a model is refused when the running
+normalizer is another one. The resources' manifest records the same (`resources.read_resources`).
+The metadata file is not checksummed: the model's version is its file's digest.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from workers.errors import ModelIntegrityError
+from workers.errors import ModelIntegrityError, NormalizerMismatchError
+from workers.text.normalize import NORMALIZER_VERSION
+
+logger = logging.getLogger(__name__)
+
+METADATA_FILE = "model.json"
+#: The metadata field that names the normalizer a model or resource set was built with.
+NORMALIZER_FIELD = "normalizer"
+
+
+@dataclass(frozen=True, slots=True)
+class ShippedModel:
+    """A verified model file: where it is, its sha256, its metadata and the tagger version it gives."""
+
+    path: Path
+    digest: str
+    metadata: dict[str, Any]
+    #: `<kind>-<first 12 hex digits of the sha256>`, such as `crf-d1af1d3f1f3f`.
+    version: str
+
+
+def open_model(directory: Path, model_file: str, kind: str) -> ShippedModel:
+    """Verify `directory/model_file` against its checksum and its metadata against the running
+    normalizer; raise ModelIntegrityError or NormalizerMismatchError, else describe the model."""
+    path = directory / model_file
+    digest = verify_checksum(path)
+    metadata = read_metadata(directory)
+    check_normalizer(metadata, directory / METADATA_FILE)
+    return ShippedModel(path, digest, metadata, f"{kind}-{digest[:12]}")
+
+
+def read_metadata(directory: Path) -> dict[str, Any]:
+    """The training metadata stored with a model (empty when absent)."""
+    path = directory / METADATA_FILE
+    if not path.is_file():
+        return {}
+    metadata: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return metadata
+
+
+def check_normalizer(metadata: dict[str, Any], source: Path) -> None:
+    """Refuse what `source` describes when it was built with another normalizer than the running one.
+
+    Without the field (a model from an older Khabar, or from elsewhere) it is loaded with a warning.
+    """
+    recorded = metadata.get(NORMALIZER_FIELD)
+    if recorded is None:
+        logger.warning(
+            "%s records no normalizer version: assuming %s; rebuild it to record one", source, NORMALIZER_VERSION
+        )
+    elif recorded != NORMALIZER_VERSION:
+        raise NormalizerMismatchError(
+            f"{source} was built with normalizer {recorded}, but this Khabar normalizes with {NORMALIZER_VERSION}: "
+            "its words would not match; retrain or rebuild it with this version"
+        )
 
 
 def file_sha256(path: Path) -> str:

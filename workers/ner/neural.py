@@ -3,7 +3,8 @@
 Each token contributes the pretrained vectors of its normalized form and of its clitic-free stem
 (frozen, so words never seen in the labelled data keep their place among the words seen there),
 its proclitics, shape, word clusters, gazetteer types and a bag of affixes. The model directory
-holds the PyTorch file, its sha256 (checked at every load) and a JSON file with training metadata.
+holds the PyTorch file, its sha256 and a JSON file with training metadata (both checked at every
+load by `models.open_model`).
 Everything that depends on one token alone is computed once per distinct token and cached.
 """
 
@@ -20,7 +21,7 @@ import torch
 from torch import nn
 
 from workers.ner.features import affix_features, word_shape
-from workers.ner.models import verify_checksum
+from workers.ner.models import open_model
 from workers.ner.resources import Resources, load_resources
 from workers.text.normalize import normalize_arabic_word
 
@@ -266,13 +267,13 @@ class NeuralTagger:
         """Load the model in directory `path`; without a path, the shipped model (loaded once)."""
         if path is None:
             return _load_default()
-        digest = verify_checksum(path / NEURAL_MODEL_FILE)
-        stored = torch.load(path / NEURAL_MODEL_FILE, weights_only=True)
+        shipped = open_model(path, NEURAL_MODEL_FILE, "neural")
+        stored = torch.load(shipped.path, weights_only=True)
         encoder = Encoder(stored["vocabularies"], load_resources())
         network = BiLstmCrf({name: encoder.size(name) for name in VOCABULARIES}, NetworkShape(**stored["shape"]))
         network.load_state_dict({key: value.float() for key, value in stored["state"].items()})
-        logger.info("loaded neural entity model %s (sha256 %s)", path, digest[:12])
-        return cls(network, encoder, f"neural-{digest[:12]}")
+        logger.info("loaded neural entity model %s (sha256 %s)", path, shipped.digest[:12])
+        return cls(network, encoder, shipped.version)
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         """One BIO tag per token."""

@@ -11,18 +11,22 @@ entries are normalized tokens joined by one space. Load once per process:
     resources.gazetteer_matches(tokens)       # [(start, end, type)] over a normalized token list
 
 Gazetteer types: PER_first, PER_last, PER (a name part of unknown role, or a full name), LOC, ORG.
-The files are built by `python -m lab.build_resources` (see docs/RESOURCES.md).
+The files are built by `python -m lab.build_resources` (see docs/RESOURCES.md), whose manifest records
+the normalizer version they were built with; another one than the running one is refused at load.
 """
 
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
+from workers.ner.models import check_normalizer
 from workers.text.clitics import proclitic_readings
 
 logger = logging.getLogger(__name__)
@@ -121,6 +125,15 @@ def read_gazetteer(path: Path) -> dict[str, frozenset[str]]:
     return {entry: frozenset(entry_types) for entry, entry_types in types.items()}
 
 
+def read_manifest(directory: Path) -> dict[str, Any]:
+    """What the builder recorded about the resource files of `directory` (empty without a manifest)."""
+    path = directory / MANIFEST_FILE
+    if not path.is_file():
+        return {}
+    manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return manifest
+
+
 def load_resources(data_dir: Path | None = None) -> Resources:
     """Read the resource files once per process (and per directory); None means the shipped files."""
     return read_resources((DEFAULT_DATA_DIR if data_dir is None else data_dir).resolve())
@@ -128,7 +141,11 @@ def load_resources(data_dir: Path | None = None) -> Resources:
 
 @cache
 def read_resources(directory: Path) -> Resources:
-    """Read every resource file of `directory`; a missing gazetteer reads as an empty one."""
+    """Read every resource file of `directory`; a missing gazetteer reads as an empty one.
+
+    Raises NormalizerMismatchError when the manifest records another normalizer than the running one.
+    """
+    check_normalizer(read_manifest(directory), directory / MANIFEST_FILE)
     gazetteer = read_gazetteer(directory / GAZETTEER_FILE) if (directory / GAZETTEER_FILE).exists() else {}
     resources = Resources(
         clusters=read_clusters(directory / CLUSTERS_FILE),
