@@ -103,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: evaluate the CRF model on a labelled corpus file."""
     from workers.ner.crf import CrfTagger
     from workers.ner.institutions import InstitutionTagger
+    from workers.ner.resources import load_resources
 
     parser = argparse.ArgumentParser(prog="python -m lab.evaluate", description=__doc__.splitlines()[0])
     parser.add_argument("corpus", type=Path, help="labelled file (or AQMAR directory)")
@@ -118,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     sentences = read_corpus(args.corpus, args.format)
     tagger: EntityTagger = CrfTagger.load(args.model)
     if args.institutions:
-        tagger = InstitutionTagger(tagger)
+        tagger = InstitutionTagger(tagger, load_resources())
     print(f"model {tagger.version} on {args.corpus}")
     print(format_report(evaluate(tagger, sentences)))
     return 0

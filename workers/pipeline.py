@@ -28,7 +28,7 @@ from workers.contract.records import (
 from workers.contract.wire import dedupe_key, now_rfc3339
 from workers.errors import EnrichmentTimeout
 from workers.ner import BatchTagger, EntityTagger, tag_sentences
-from workers.ner.normal_form import entity_normal_form
+from workers.ner.normal_form import shipped_normal_form
 from workers.ner.spans import bio_spans
 from workers.text.clean import clean_text
 from workers.text.language import Language, LanguageDetector
@@ -69,7 +69,7 @@ class Pipeline:
         detector: Callable[[str], Language],
         tagger: EntityTagger,
         language_model: str = LanguageDetector.name,
-        normal_form: Callable[[Sequence[str]], str] = entity_normal_form,
+        normal_form: Callable[[Sequence[str]], str] = shipped_normal_form,
         time_limit: float | None = None,
     ) -> None:
         self._detect = detector

@@ -5,7 +5,13 @@ from collections.abc import Sequence
 import pytest
 
 from workers.ner.institutions import InstitutionTagger
+from workers.ner.resources import Resources, load_resources
 from workers.ner.spans import bio_spans
+
+#: The resources of these tests: a gazetteer of two places.
+PLACES = Resources(
+    clusters={}, word_counts={}, gazetteer={"سرت": frozenset({"LOC"}), "بنغازي": frozenset({"LOC"})}, longest_entry=1
+)
 
 
 class FixedTagger:
@@ -21,9 +27,9 @@ class FixedTagger:
         return [self._tags.get(token, "O") for token in tokens]
 
 
-def entities(sentence: str, base: dict[str, str] | None = None) -> list[tuple[str, str]]:
+def entities(sentence: str, base: dict[str, str] | None = None, resources: Resources = PLACES) -> list[tuple[str, str]]:
     tokens = sentence.split()
-    tags = InstitutionTagger(FixedTagger(base or {})).tag(tokens)
+    tags = InstitutionTagger(FixedTagger(base or {}), resources).tag(tokens)
     return [(span.type, " ".join(tokens[span.start : span.end])) for span in bio_spans(tags)]
 
 
@@ -66,11 +72,28 @@ def test_a_place_inside_the_name_is_absorbed_and_an_entity_cut_at_its_start_begi
 
 
 def test_the_wrapper_names_itself_after_the_base_tagger() -> None:
-    tagger = InstitutionTagger(FixedTagger({}))
+    tagger = InstitutionTagger(FixedTagger({}), PLACES)
     assert (tagger.name, tagger.version) == ("fixed+institutions", "test")
 
 
 def test_sentences_tagged_in_one_batch_get_the_tags_of_one_at_a_time() -> None:
     sentences = [sentence.split() for sentence in ("بيان لوزارة الداخلية أمس", "", "قال خالد إن مديرية أمن سرت")]
-    wrapper = InstitutionTagger(FixedTagger({"خالد": "B-PER", "سرت": "B-LOC"}))
+    wrapper = InstitutionTagger(FixedTagger({"خالد": "B-PER", "سرت": "B-LOC"}), PLACES)
     assert wrapper.tag_sentences(sentences) == [wrapper.tag(sentence) for sentence in sentences]
+
+
+def test_places_come_from_the_given_gazetteer_with_or_without_a_proclitic() -> None:
+    assert entities("اجتماع مديرية أمن بنغازي") == [("ORG", "مديرية أمن بنغازي")]
+    assert entities("اجتماع مديرية أمن وبنغازي") == [("ORG", "مديرية أمن وبنغازي")]
+    nowhere = Resources(clusters={}, word_counts={}, gazetteer={}, longest_entry=0)
+    assert entities("اجتماع مديرية أمن بنغازي", resources=nowhere) == []
+
+
+@pytest.fixture(scope="module")
+def shipped_resources() -> Resources:
+    """The shipped resources, whose gazetteer the production pipeline gives the layer."""
+    return load_resources()
+
+
+def test_with_the_shipped_gazetteer_a_known_city_completes_the_name(shipped_resources: Resources) -> None:
+    assert entities("اجتماع مديرية أمن طرابلس اليوم", resources=shipped_resources) == [("ORG", "مديرية أمن طرابلس")]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from workers.ner.normal_form import entity_normal_form, strip_proclitic
+from workers.ner.normal_form import EntityNormalForm, entity_normal_form, shipped_normal_form, strip_proclitic
+from workers.ner.resources import load_resources
 
 # Word counts as a large news corpus would have them (orders of magnitude matter, not the values).
 COUNTS = {
@@ -65,3 +66,17 @@ def test_entity_normal_form_with_word_counts(tokens: list[str], expected: str) -
 )
 def test_without_counts_only_the_article_is_evidence(word: str, expected: str) -> None:
     assert strip_proclitic(word, None) == expected
+
+
+def test_the_normal_form_callable_carries_its_counts() -> None:
+    assert EntityNormalForm(COUNTS)(["لوزارة", "الداخلية"]) == "وزاره الداخليه"
+    assert EntityNormalForm(None)(["لوزارة", "الداخلية"]) == "لوزاره الداخليه"
+    assert EntityNormalForm({})(["للوزارة"]) == "الوزاره"
+
+
+def test_the_shipped_normal_form_uses_the_shipped_word_counts() -> None:
+    """Reads the shipped resources (the pipeline's default normal form)."""
+    counts = load_resources().word_counts
+    for tokens in (["لوزارة", "الداخلية"], ["ولبنان"], ["بغداد"], ["وليد", "جنبلاط"]):
+        assert shipped_normal_form(tokens) == entity_normal_form(tokens, counts)
+    assert shipped_normal_form(["لوزارة", "الداخلية"]) == "وزاره الداخليه"

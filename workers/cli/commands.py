@@ -31,10 +31,12 @@ def load_pipeline(settings: Settings) -> Pipeline:
     """The pipeline with the configured tagger and the institution rule layer; models load here, once."""
     from workers.ner.backends import load_tagger
     from workers.ner.institutions import InstitutionTagger
+    from workers.ner.resources import load_resources
 
     started = time.perf_counter()
     model = load_tagger(settings.tagger, Path(settings.tagger_model) if settings.tagger_model else None)
-    tagger = InstitutionTagger(model)
+    # The shipped resources: the institution layer's places, and (Pipeline's default normal form) the word counts.
+    tagger = InstitutionTagger(model, load_resources())
     pipeline = Pipeline.load(tagger, time_limit=settings.enrich_time_limit or None)
     log.info("pipeline ready in %.1fs (tagger %s %s)", time.perf_counter() - started, tagger.name, tagger.version)
     return pipeline

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from workers.ner import EntityTagger, tag_sentences
-from workers.ner.resources import load_resources
+from workers.ner.resources import Resources
 from workers.ner.spans import bio_spans
 from workers.text.clitics import ARTICLE, proclitic_readings
 from workers.text.normalize import normalize_arabic_word
@@ -87,10 +87,8 @@ def _is_construct_noun(word: str) -> bool:
     )
 
 
-@lru_cache(maxsize=65_536)
-def is_place(word: str) -> bool:
-    """A known place name (gazetteer of the entity resources), with or without a proclitic."""
-    resources = load_resources()
+def is_place(word: str, resources: Resources) -> bool:
+    """A place name of the resources' gazetteer, with or without a proclitic."""
     return any("LOC" in resources.gazetteer_types(stem) for stem in _stems(word))
 
 
@@ -122,12 +120,20 @@ def institution_spans(normalized: Sequence[str], place: Callable[[int], bool]) -
 
 
 class InstitutionTagger:
-    """Wraps a tagger and tags institutions as ORG where it left them out."""
+    """Wraps a tagger and tags institutions as ORG where it left them out; the places a name may
+    hold are those the tagger found and those of the `resources`' gazetteer (the shipped one:
+    `load_resources()`)."""
 
-    def __init__(self, tagger: EntityTagger) -> None:
+    def __init__(self, tagger: EntityTagger, resources: Resources) -> None:
         self._tagger = tagger
         self.name = f"{tagger.name}+institutions"
         self.version = tagger.version
+
+        @lru_cache(maxsize=65_536)
+        def known_place(word: str) -> bool:
+            return is_place(word, resources)
+
+        self._is_place = known_place
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         return self._add_institutions(tokens, self._tagger.tag(tokens))
@@ -137,14 +143,13 @@ class InstitutionTagger:
         tagged = tag_sentences(self._tagger, sentences)
         return [self._add_institutions(tokens, tags) for tokens, tags in zip(sentences, tagged, strict=True)]
 
-    @staticmethod
-    def _add_institutions(tokens: Sequence[str], tags: list[str]) -> list[str]:
+    def _add_institutions(self, tokens: Sequence[str], tags: list[str]) -> list[str]:
         if not any(map(_is_institution_token, tokens)):
             return tags  # most sentences: decided by one cached look-up per token
         normalized = [normalize_arabic_word(token) for token in tokens]
 
         def place(index: int) -> bool:
-            return tags[index].endswith("-LOC") or is_place(normalized[index])
+            return tags[index].endswith("-LOC") or self._is_place(normalized[index])
 
         persons = {index for span in bio_spans(tags) if span.type == "PER" for index in range(span.start, span.end)}
         for start, found_end in institution_spans(normalized, place):

@@ -59,24 +59,39 @@ def strip_proclitic(word: str, counts: Mapping[str, int] | None = None) -> str:
     return strip_proclitic(rest, counts) if first in CONJUNCTIONS else rest
 
 
-@cache
-def corpus_word_counts() -> Mapping[str, int]:
-    """Word counts of the unlabelled corpus shipped with the entity resources (empty if absent)."""
-    from workers.ner.resources import load_resources
-
-    try:
-        return load_resources().word_counts
-    except FileNotFoundError:
-        logger.warning("entity resources not found: proclitics are stripped only before the article")
-        return {}
-
-
-def entity_normal_form(tokens: Sequence[str], counts: Mapping[str, int] | None = None) -> str:
+def entity_normal_form(tokens: Sequence[str], counts: Mapping[str, int] | None) -> str:
     """Normalize each token and join them by a space, stripping a proclitic from the first token.
 
-    `counts` defaults to the corpus word counts of the entity resources (loaded on first use).
+    `counts` are corpus word counts (`strip_proclitic`); None: only the article is evidence.
     """
     normalized = [normalize_arabic_word(token) for token in tokens]
     if normalized:
-        normalized[0] = strip_proclitic(normalized[0], corpus_word_counts() if counts is None else counts)
+        normalized[0] = strip_proclitic(normalized[0], counts)
     return " ".join(normalized)
+
+
+class EntityNormalForm:
+    """`entity_normal_form` over given word counts, as the pipeline calls it: `normal_form(tokens)`."""
+
+    def __init__(self, counts: Mapping[str, int] | None) -> None:
+        self._counts = counts
+
+    def __call__(self, tokens: Sequence[str]) -> str:
+        return entity_normal_form(tokens, self._counts)
+
+
+def shipped_normal_form(tokens: Sequence[str]) -> str:
+    """The normal form over the word counts of the shipped entity resources, read on the first call:
+    the pipeline's default (without the files, proclitics are stripped only before the article)."""
+    return _shipped_normal_form()(tokens)
+
+
+@cache
+def _shipped_normal_form() -> EntityNormalForm:
+    from workers.ner.resources import load_resources
+
+    try:
+        return EntityNormalForm(load_resources().word_counts)
+    except FileNotFoundError:
+        logger.warning("entity resources not found: proclitics are stripped only before the article")
+        return EntityNormalForm(None)
