@@ -10,8 +10,8 @@ CAMEL_TOOLS := camel-tools==1.6.0
 # Root installs Debian packages directly; anyone else through sudo.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: setup demo test lint unit integration integration-tansu integration-kafka kafka kcat model evaluate bench \
-	bench-tagger clean
+.PHONY: setup demo test lint unit thorough integration integration-tansu integration-kafka kafka kcat model evaluate \
+	bench bench-tagger clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,11 +47,16 @@ kcat:
 	@command -v kcat >/dev/null || $(SUDO) apt-get install -y -q kcat >/dev/null || \
 		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q kcat >/dev/null; }
 
-# Unit tests once; the integration tests once on each broker engine, each run with a broker of its own.
-test: lint kafka kcat unit integration
+# The unit tests in two tiers (tests/conftest.py): the fast one, then the thorough one, which runs only what
+# the fast one leaves out (training runs, whole benchmark runs, and the Hypothesis properties on 1,000
+# examples instead of 100); the integration tests once on each broker engine, each with a broker of its own.
+test: lint kafka kcat unit thorough integration
 
 unit: setup
-	$(BIN)/pytest -m "not integration"
+	KHABAR_TEST_TIER=fast $(BIN)/pytest -m "not integration"
+
+thorough: setup
+	$(BIN)/pytest --thorough -m "not integration"
 
 integration: integration-tansu integration-kafka
 

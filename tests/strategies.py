@@ -1,4 +1,4 @@
-"""Hypothesis strategies and settings shared by the property tests.
+"""Hypothesis strategies shared by the property tests, and their marker.
 
 Text strategies lean towards what breaks text code: Arabic letters and marks next to arbitrary
 Unicode, and fragments of markup, entities, line ends and invisible marks that raw articles carry.
@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import HealthCheck, settings
+import pytest
 from hypothesis import strategies as st
 
-#: Every property runs on at least 1,000 examples; timing varies on a shared CI machine.
-THOROUGH = settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: Marks a property: it runs with the Hypothesis profile of the test tier (tests/conftest.py), on 100
+#: examples in the fast tier and on 1,000 in the thorough one, which selects it by this marker.
+PROPERTY = pytest.mark.property
 
 MAX_TEXT = 200
 

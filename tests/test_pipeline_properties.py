@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from hypothesis import assume, given
 
-from tests.strategies import THOROUGH, article_objects
+from tests.strategies import PROPERTY, article_objects
 from workers.contract.records import RawArticle
 from workers.contract.schemas import schema_errors
 from workers.ner.crf import CrfTagger
@@ -18,7 +18,7 @@ def pipeline() -> Pipeline:
     return Pipeline(LanguageDetector.load(), CrfTagger.load())
 
 
-@THOROUGH
+@PROPERTY
 @given(article=article_objects())
 def test_valid_articles_are_enriched_into_valid_records(pipeline: Pipeline, article: dict[str, Any]) -> None:
     assume(schema_errors("article.raw.v1", article) == [])  # most are; routing dead-letters the others

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.strategies import THOROUGH, article_objects, mostly, sources
+from tests.strategies import PROPERTY, article_objects, mostly, sources
 from workers.contract.schemas import SchemaName, schema_errors
 from workers.ner.crf import CrfTagger
 from workers.pipeline import Pipeline
@@ -33,7 +33,7 @@ def pipeline() -> Pipeline:
     return Pipeline(LanguageDetector.load(), CrfTagger.load())
 
 
-@THOROUGH
+@PROPERTY
 @given(payload=payloads, source=sources, limit=max_bytes, output_limit=max_output_bytes)
 def test_one_dead_letter_or_one_enriched_record_with_its_mentions(
     pipeline: Pipeline, payload: bytes, source: dict[str, Any], limit: int, output_limit: int

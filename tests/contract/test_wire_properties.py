@@ -6,7 +6,7 @@ import orjson
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.strategies import THOROUGH, article_objects, json_values, sources
+from tests.strategies import PROPERTY, article_objects, json_values, sources
 from workers.contract.records import RawArticle, Rejection
 from workers.contract.schemas import schema_errors
 from workers.contract.wire import dead_letter, decode_raw
@@ -30,7 +30,7 @@ def assert_valid_dead_letter(rejection: Rejection, payload: bytes, source: dict[
     assert orjson.loads(orjson.dumps(record)) == record
 
 
-@THOROUGH
+@PROPERTY
 @given(payloads, max_bytes, sources)
 def test_any_bytes_decode_to_an_article_or_a_rejection_with_a_valid_dead_letter(
     payload: bytes, limit: int, source: dict[str, Any]
@@ -44,7 +44,7 @@ def test_any_bytes_decode_to_an_article_or_a_rejection_with_a_valid_dead_letter(
         assert_valid_dead_letter(result, payload, source, limit)
 
 
-@THOROUGH
+@PROPERTY
 @given(st.one_of(json_values, article_objects()), sources)
 def test_any_json_value_decodes_to_an_article_exactly_when_it_is_a_valid_raw_article(
     value: Any, source: dict[str, Any]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from lab.corpora import Sentence
 from lab.train_crf import main, split_dev
 from workers.ner.crf import MODEL_FILE, CrfTagger
@@ -35,6 +37,7 @@ TINY_CORPUS = """\
 """
 
 
+@pytest.mark.thorough
 def test_training_writes_a_model_that_loads_and_tags(tmp_path: Path) -> None:
     corpus = tmp_path / "train.txt"
     corpus.write_text(TINY_CORPUS * 3, encoding="utf-8")
@@ -51,6 +54,7 @@ def test_training_writes_a_model_that_loads_and_tags(tmp_path: Path) -> None:
     assert tagger.tag(["قال", "الرئيس", "جورج", "بوش"]) == ["O", "O", "B-PER", "I-PER"]
 
 
+@pytest.mark.thorough
 def test_training_is_reproducible(tmp_path: Path) -> None:
     corpus = tmp_path / "train.txt"
     corpus.write_text(TINY_CORPUS * 2, encoding="utf-8")

@@ -60,6 +60,7 @@ def model_dir(trained: tuple[NeuralTagger, Path]) -> Path:
     return trained[1]
 
 
+@pytest.mark.thorough
 def test_tags_one_bio_tag_per_token(model_dir: Path) -> None:
     tagger = NeuralTagger.load(model_dir)
     for sentence in SENTENCES:
@@ -68,6 +69,7 @@ def test_tags_one_bio_tag_per_token(model_dir: Path) -> None:
         assert set(tags) <= set(TAGS)
 
 
+@pytest.mark.thorough
 def test_identity_names_the_checksum(model_dir: Path) -> None:
     tagger = NeuralTagger.load(model_dir)
     assert tagger.name == "neural"
@@ -75,16 +77,19 @@ def test_identity_names_the_checksum(model_dir: Path) -> None:
     assert tagger.version == f"neural-{digest[:12]}"
 
 
+@pytest.mark.thorough
 def test_batched_tags_equal_one_by_one_tags(model_dir: Path) -> None:
     tagger = NeuralTagger.load(model_dir)
     sentences = [s.tokens for s in SENTENCES] + [(), ("غير", "معروف")]
     assert tagger.tag_many(sentences) == [tagger.tag(tokens) for tokens in sentences]
 
 
+@pytest.mark.thorough
 def test_empty_sentence_gives_no_tags(model_dir: Path) -> None:
     assert NeuralTagger.load(model_dir).tag([]) == []
 
 
+@pytest.mark.thorough
 def test_loaded_model_tags_as_the_trained_one(trained: tuple[NeuralTagger, Path]) -> None:
     in_memory, directory = trained
     tokens = [s.tokens for s in SENTENCES] + [("كلمة", "لم", "ترها", "الشبكة")]
@@ -93,6 +98,7 @@ def test_loaded_model_tags_as_the_trained_one(trained: tuple[NeuralTagger, Path]
     assert loaded.tag_many(tokens) == in_memory.tag_many(tokens)
 
 
+@pytest.mark.thorough
 def test_changed_model_file_is_refused(model_dir: Path, tmp_path: Path) -> None:
     for name in ("model.pt", "model.pt.sha256", "model.json"):
         (tmp_path / name).write_bytes((model_dir / name).read_bytes())

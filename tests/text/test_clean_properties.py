@@ -5,20 +5,20 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tests.strategies import THOROUGH, any_text
+from tests.strategies import PROPERTY, any_text
 from workers.text.clean import clean_text
 
 REMOVED = re.compile("[\r\u200b-\u200f\ufeff]")
 
 
-@THOROUGH
+@PROPERTY
 @given(any_text)
 @example("a\ud800b \udfff")
 def test_never_raises_and_removes_cr_zero_width_and_bom(text: str) -> None:
     assert not REMOVED.search(clean_text(text))
 
 
-@THOROUGH
+@PROPERTY
 @given(any_text)
 @example("<\u200bp>")
 @example("&#8203;x")
@@ -29,7 +29,7 @@ def test_idempotent_unless_escaped_markup_is_revealed(text: str) -> None:
         assert clean_text(cleaned) == cleaned
 
 
-@THOROUGH
+@PROPERTY
 @given(st.lists(st.sampled_from([" ", "\t", "\xa0", "a", "ب", "  ", "\t \xa0"])).map("".join))
 def test_every_run_of_spaces_tabs_and_no_break_spaces_becomes_one_space(text: str) -> None:
     words = [word for word in re.split("[ \t\xa0]", text) if word]

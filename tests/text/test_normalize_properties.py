@@ -7,19 +7,19 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from lab.camel import camel_tools_normalize_arabic
-from tests.strategies import ARABIC_MARKS_AND_VARIANTS, THOROUGH, any_text, mixed_text
+from tests.strategies import ARABIC_MARKS_AND_VARIANTS, PROPERTY, any_text, mixed_text
 from workers.text.normalize import normalize_arabic
 
 FOLDED_AWAY = re.compile("[\u064b-\u0652\u0670\u0640\u0623\u0625\u0622\u0671]")
 
 
-@THOROUGH
+@PROPERTY
 @given(any_text)
 def test_leaves_no_diacritic_tatweel_or_alef_variant(text: str) -> None:
     assert not FOLDED_AWAY.search(normalize_arabic(text))
 
 
-@THOROUGH
+@PROPERTY
 @given(any_text)
 @example("\u0649\u0654")
 @example("\u0622\u0653")
@@ -42,7 +42,7 @@ normalization_edge_text = mixed_text(
 )
 
 
-@THOROUGH
+@PROPERTY
 @given(st.one_of(any_text, normalization_edge_text))
 @example("\u0649\u0654")
 @example("\ufdfc\ufdfd")

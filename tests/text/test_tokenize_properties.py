@@ -7,11 +7,11 @@ from camel_tools.tokenizers.word import simple_word_tokenize
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.strategies import THOROUGH, any_text, emoji_and_symbol_text
+from tests.strategies import PROPERTY, any_text, emoji_and_symbol_text
 from workers.text.tokenize import SENTENCE_END, Tokens, sentences, split_tokens, tokenize
 
 
-@THOROUGH
+@PROPERTY
 @given(any_text)
 def test_tokens_are_ordered_disjoint_spans_without_whitespace(text: str) -> None:
     tokens = tokenize(text)
@@ -23,7 +23,7 @@ def test_tokens_are_ordered_disjoint_spans_without_whitespace(text: str) -> None
         assert before.end <= after.start
 
 
-@THOROUGH
+@PROPERTY
 @given(any_text)
 def test_only_whitespace_lies_outside_tokens(text: str) -> None:
     uncovered = list(text)
@@ -32,7 +32,7 @@ def test_only_whitespace_lies_outside_tokens(text: str) -> None:
     assert all(char.isspace() for char in uncovered)
 
 
-@THOROUGH
+@PROPERTY
 @given(any_text)
 def test_sentences_partition_the_token_indices(text: str) -> None:
     tokens = tokenize(text)
@@ -41,7 +41,7 @@ def test_sentences_partition_the_token_indices(text: str) -> None:
     assert [index for span in spans for index in span] == list(range(len(tokens)))
 
 
-@THOROUGH
+@PROPERTY
 @given(st.one_of(any_text, emoji_and_symbol_text))
 def test_tokens_are_camel_tools_tokens(text: str) -> None:
     tokens = tokenize(text)
@@ -49,7 +49,7 @@ def test_tokens_are_camel_tools_tokens(text: str) -> None:
     assert split_tokens(text) == Tokens([t.text for t in tokens], [t.start for t in tokens], [t.end for t in tokens])
 
 
-@THOROUGH
+@PROPERTY
 @given(st.one_of(any_text, st.lists(st.sampled_from(["خبر", ".", "؟", "\n", " ", "\n\n", "،", "x"])).map("".join)))
 def test_sentences_end_exactly_after_final_punctuation_or_before_a_line_break(text: str) -> None:
     tokens = tokenize(text)

@@ -42,6 +42,7 @@ def test_help_explains_each_part(capsys: pytest.CaptureFixture[str]) -> None:
     assert all(part in text for part in ("offline:", "stream:", "scale:", "--quick", "--json"))
 
 
+@pytest.mark.thorough
 def test_offline_part_alone(tmp_path: Path) -> None:
     results, table = run_bench(["--part", "offline", *TINY_OFFLINE], tmp_path)
 
