@@ -11,6 +11,7 @@ import pytest
 
 from workers.contract.records import FileSource
 from workers.contract.schemas import schema_errors
+from workers.ner.normal_form import EntityNormalForm
 from workers.pipeline import Pipeline
 from workers.routing import Output, route
 from workers.settings import MIB
@@ -49,7 +50,7 @@ def detector() -> LanguageDetector:
 
 @pytest.fixture(scope="module")
 def pipeline(detector: LanguageDetector) -> Pipeline:
-    return Pipeline(detector, LexiconTagger())
+    return Pipeline(detector, LexiconTagger(), normal_form=EntityNormalForm({}))
 
 
 def the_dead_letter(outputs: list[Output]) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""Offsets round-trip on every entity of the ANERcorp test split, gold and predicted."""
+"""Offsets round-trip on every entity of the ANERcorp test split, gold and predicted (reads ../shared and
+the shipped models: the production pipeline end to end)."""
 
 from __future__ import annotations
 
