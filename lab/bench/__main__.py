@@ -1,4 +1,4 @@
-"""`python -m lab.bench`: the benchmark, also reachable as `khabar bench`."""
+"""`python -m lab.bench`: the benchmark (`make bench`)."""
 
 import sys
 

@@ -1,1 +1,1 @@
-"""The stream layer: thin Faust glue over `workers.pipeline`."""
+"""The stream layer: thin Faust glue over `workers.routing`."""
