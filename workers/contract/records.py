@@ -40,8 +40,8 @@ def is_entity_type(name: str) -> TypeGuard[EntityType]:
 # --- article.raw.v1 ------------------------------------------------------------------------------
 
 
-class RawArticleRecord(TypedDict):
-    """A raw article's declared fields (article.raw.v1)."""
+class ArticleFields(TypedDict):
+    """The fields an article keeps from raw to enriched (title and body cleaned on the way)."""
 
     id: str
     body: str
@@ -49,6 +49,11 @@ class RawArticleRecord(TypedDict):
     url: NotRequired[str]
     source: NotRequired[str]
     published_at: NotRequired[str]
+
+
+class RawArticleRecord(ArticleFields):
+    """A raw article's declared fields (article.raw.v1); `language` is the producer's hint."""
+
     language: NotRequired[str]
 
 
@@ -114,15 +119,9 @@ class Enrichment(TypedDict):
     enriched_at: str
 
 
-class EnrichedArticle(TypedDict):
+class EnrichedArticle(ArticleFields):
     """The enriched article (article.enriched.v1): the raw article's fields, with title and body cleaned."""
 
-    id: str
-    body: str
-    title: NotRequired[str]
-    url: NotRequired[str]
-    source: NotRequired[str]
-    published_at: NotRequired[str]
     dedupe_key: str
     language: DetectedLanguage
     normalized: PerField[str]

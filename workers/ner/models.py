@@ -50,11 +50,15 @@ def open_model(directory: Path, model_file: str, kind: str) -> ShippedModel:
 
 def read_metadata(directory: Path) -> dict[str, Any]:
     """The training metadata stored with a model (empty when absent)."""
-    path = directory / METADATA_FILE
+    return read_json_object(directory / METADATA_FILE)
+
+
+def read_json_object(path: Path) -> dict[str, Any]:
+    """A metadata file's JSON object, empty when there is no such file."""
     if not path.is_file():
         return {}
-    metadata: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return metadata
+    loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return loaded
 
 
 def check_normalizer(metadata: dict[str, Any], source: Path) -> None:

@@ -18,7 +18,6 @@ the normalizer version they were built with; another one than the running one is
 from __future__ import annotations
 
 import gzip
-import json
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from workers.ner.models import check_normalizer
+from workers.ner.models import check_normalizer, read_json_object
 from workers.text.clitics import proclitic_readings
 
 logger = logging.getLogger(__name__)
@@ -127,11 +126,7 @@ def read_gazetteer(path: Path) -> dict[str, frozenset[str]]:
 
 def read_manifest(directory: Path) -> dict[str, Any]:
     """What the builder recorded about the resource files of `directory` (empty without a manifest)."""
-    path = directory / MANIFEST_FILE
-    if not path.is_file():
-        return {}
-    manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return manifest
+    return read_json_object(directory / MANIFEST_FILE)
 
 
 def load_resources(data_dir: Path | None = None) -> Resources:
