@@ -110,7 +110,7 @@ def chunks(sentences: Sequence[Sentence], size: int = TRAIN_CHUNK) -> list[Sente
 
 
 def dev_report(tagger: NeuralTagger, dev: Sequence[Sentence]) -> EvaluationReport:
-    predicted = tagger.tag_many([s.tokens for s in dev])
+    predicted = tagger.tag_sentences([s.tokens for s in dev])
     by_type, micro = score_spans((bio_spans(s.tags) for s in dev), (bio_spans(tags) for tags in predicted))
     return EvaluationReport(by_type, micro, len(dev), sum(len(s.tokens) for s in dev))
 

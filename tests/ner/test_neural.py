@@ -15,6 +15,7 @@ from gensim.models import KeyedVectors
 from lab.corpora import Sentence
 from lab.train_neural import build_encoder, pretrained_matrix, save_model, train_network
 from workers.errors import ModelIntegrityError
+from workers.ner import BatchTagger
 from workers.ner.neural import (
     NEURAL_MODEL_FILE,
     TAGS,
@@ -78,10 +79,11 @@ def test_identity_names_the_checksum(model_dir: Path) -> None:
 
 
 @pytest.mark.thorough
-def test_batched_tags_equal_one_by_one_tags(model_dir: Path) -> None:
+def test_the_pipeline_tags_it_in_batches_and_batched_tags_equal_one_by_one_tags(model_dir: Path) -> None:
     tagger = NeuralTagger.load(model_dir)
+    assert isinstance(tagger, BatchTagger)
     sentences = [s.tokens for s in SENTENCES] + [(), ("غير", "معروف")]
-    assert tagger.tag_many(sentences) == [tagger.tag(tokens) for tokens in sentences]
+    assert tagger.tag_sentences(sentences) == [tagger.tag(tokens) for tokens in sentences]
 
 
 @pytest.mark.thorough
@@ -95,7 +97,7 @@ def test_loaded_model_tags_as_the_trained_one(trained: tuple[NeuralTagger, Path]
     tokens = [s.tokens for s in SENTENCES] + [("كلمة", "لم", "ترها", "الشبكة")]
     loaded = NeuralTagger.load(directory)
     assert loaded.version == in_memory.version
-    assert loaded.tag_many(tokens) == in_memory.tag_many(tokens)
+    assert loaded.tag_sentences(tokens) == in_memory.tag_sentences(tokens)
 
 
 @pytest.mark.thorough

@@ -250,7 +250,7 @@ class BiLstmCrf(nn.Module):
 
 
 class NeuralTagger:
-    """Tags token sequences with BIO tags over PER, LOC, ORG, MISC; `tag_many` batches for speed.
+    """Tags token sequences with BIO tags over PER, LOC, ORG, MISC; `tag_sentences` batches for speed.
 
     Runs on one torch thread (set by the caller: `torch.set_num_threads(1)` in a worker).
     """
@@ -277,10 +277,10 @@ class NeuralTagger:
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         """One BIO tag per token."""
-        return self.tag_many([tokens])[0]
+        return self.tag_sentences([tokens])[0]
 
     @torch.no_grad()
-    def tag_many(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+    def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
         """Tags for many sentences, batched by length (much faster than one `tag` call each)."""
         results: list[list[str]] = [[] for _ in sentences]
         order = sorted((i for i, tokens in enumerate(sentences) if tokens), key=lambda i: len(sentences[i]))
