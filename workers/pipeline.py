@@ -28,7 +28,8 @@ from workers.contract.records import (
 from workers.contract.wire import dedupe_key, now_rfc3339
 from workers.errors import EnrichmentTimeout
 from workers.ner import BatchTagger, EntityTagger, tag_sentences
-from workers.ner.normal_form import shipped_normal_form
+from workers.ner.mentions import written_proclitic
+from workers.ner.normal_form import NormalForm, shipped_normal_form
 from workers.ner.spans import bio_spans
 from workers.text.clean import clean_text
 from workers.text.language import Language, LanguageDetector
@@ -69,7 +70,7 @@ class Pipeline:
         detector: Callable[[str], Language],
         tagger: EntityTagger,
         language_model: str = LanguageDetector.name,
-        normal_form: Callable[[Sequence[str]], str] = shipped_normal_form,
+        normal_form: Callable[[Sequence[str]], NormalForm] = shipped_normal_form,
         time_limit: float | None = None,
     ) -> None:
         self._detect = detector
@@ -144,16 +145,21 @@ class Pipeline:
                     raise ValueError(f"the tagger gave entity type {span.type!r}, which the schemas do not allow")
                 first, stop = sentence.start + span.start, sentence.start + span.end
                 start, end = field_tokens.starts[first], field_tokens.ends[stop - 1]
-                entities.append(
-                    {
-                        "type": span.type,
-                        "text": texts[field][start:end],
-                        "start": start,
-                        "end": end,
-                        "field": field,
-                        "normalized": self._normal_form(field_tokens.texts[first:stop]),
-                    }
-                )
+                form = self._normal_form(field_tokens.texts[first:stop])
+                # The span a reader draws starts after the proclitic the normal form took off.
+                proclitic = written_proclitic(texts[field][start : field_tokens.ends[first]], form.proclitic)
+                start += len(proclitic)
+                entity: Entity = {
+                    "type": span.type,
+                    "text": texts[field][start:end],
+                    "start": start,
+                    "end": end,
+                    "field": field,
+                    "normalized": form.text,
+                }
+                if proclitic:
+                    entity["proclitic"] = proclitic
+                entities.append(entity)
         return entities
 
     def _tag(self, sentence_words: list[list[str]], deadline: float | None) -> Iterator[list[str]]:
@@ -186,6 +192,8 @@ class Pipeline:
             "end": entity["end"],
             "language": article["language"]["code"],
         }
+        if "proclitic" in entity:
+            mention["proclitic"] = entity["proclitic"]
         for key in ORIGIN:
             value = article.get(key)
             if isinstance(value, str):

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from workers.ner.normal_form import EntityNormalForm, entity_normal_form, shipped_normal_form, strip_proclitic
+from workers.ner.normal_form import (
+    EntityNormalForm,
+    NormalForm,
+    entity_normal_form,
+    shipped_normal_form,
+    split_proclitic,
+    strip_proclitic,
+)
 from workers.ner.resources import load_resources
+from workers.text.clitics import Reading
 
 # Word counts as a large news corpus would have them (orders of magnitude matter, not the values).
 COUNTS = {
@@ -57,7 +65,7 @@ COUNTS = {
     ],
 )
 def test_entity_normal_form_with_word_counts(tokens: list[str], expected: str) -> None:
-    assert entity_normal_form(tokens, COUNTS) == expected
+    assert entity_normal_form(tokens, COUNTS).text == expected
 
 
 @pytest.mark.parametrize(
@@ -68,10 +76,49 @@ def test_without_counts_only_the_article_is_evidence(word: str, expected: str) -
     assert strip_proclitic(word, None) == expected
 
 
+@pytest.mark.parametrize(
+    ("word", "reading"),
+    [
+        ("لوزاره", Reading("ل", "وزاره")),
+        ("والعراق", Reading("و", "العراق")),
+        ("بالعراق", Reading("ب", "العراق")),
+        ("للوزاره", Reading("ل", "الوزاره", elided=True)),
+        ("ولوزاره", Reading("ول", "وزاره")),
+        ("ولبنان", Reading("و", "لبنان")),
+        ("وبغداد", Reading("و", "بغداد")),
+        ("بغداد", Reading("", "بغداد")),
+        ("كركوك", Reading("", "كركوك")),
+        ("وليد", Reading("", "وليد")),
+        ("والده", Reading("", "والده")),
+        ("والي", Reading("", "والي")),
+    ],
+)
+def test_the_split_says_what_it_took_off(word: str, reading: Reading) -> None:
+    """One decision, two uses: the stem is the normal form's first word, the clitics what the span leaves out."""
+    assert split_proclitic(word, COUNTS) == reading
+    assert strip_proclitic(word, COUNTS) == reading.stem
+
+
+def test_a_word_the_corpus_writes_after_the_article_is_a_stem() -> None:
+    """Proclitics come before the article, never after: «البلديه» shows «بلديه» is a word, not ب + «لديه»."""
+    counts = {"بلديه": 587, "لديه": 3164, "البلديه": 835, "لبلديه": 37, "فيصل": 1414, "يصل": 5491, "الفيصل": 173}
+    assert split_proclitic("بلديه", counts) == Reading("", "بلديه")
+    assert split_proclitic("فيصل", counts) == Reading("", "فيصل")
+    assert split_proclitic("لبلديه", counts) == Reading("ل", "بلديه")
+    assert split_proclitic("بلديه", {"بلديه": 587, "لديه": 3164, "البلديه": 9}) == Reading("ب", "لديه")
+
+
+def test_the_normal_form_carries_the_reading_of_its_first_token() -> None:
+    assert entity_normal_form(["لوزارة", "الداخلية"], COUNTS) == NormalForm("وزاره الداخليه", Reading("ل", "وزاره"))
+    assert entity_normal_form(["بغداد"], COUNTS) == NormalForm("بغداد", None)
+    assert entity_normal_form(["أحمد", "لوزارة"], COUNTS).proclitic is None
+    assert entity_normal_form([], COUNTS) == NormalForm("", None)
+
+
 def test_the_normal_form_callable_carries_its_counts() -> None:
-    assert EntityNormalForm(COUNTS)(["لوزارة", "الداخلية"]) == "وزاره الداخليه"
-    assert EntityNormalForm(None)(["لوزارة", "الداخلية"]) == "لوزاره الداخليه"
-    assert EntityNormalForm({})(["للوزارة"]) == "الوزاره"
+    assert EntityNormalForm(COUNTS)(["لوزارة", "الداخلية"]).text == "وزاره الداخليه"
+    assert EntityNormalForm(None)(["لوزارة", "الداخلية"]) == NormalForm("لوزاره الداخليه", None)
+    assert EntityNormalForm({})(["للوزارة"]).text == "الوزاره"
 
 
 def test_the_shipped_normal_form_uses_the_shipped_word_counts() -> None:
@@ -79,4 +126,6 @@ def test_the_shipped_normal_form_uses_the_shipped_word_counts() -> None:
     counts = load_resources().word_counts
     for tokens in (["لوزارة", "الداخلية"], ["ولبنان"], ["بغداد"], ["وليد", "جنبلاط"]):
         assert shipped_normal_form(tokens) == entity_normal_form(tokens, counts)
-    assert shipped_normal_form(["لوزارة", "الداخلية"]) == "وزاره الداخليه"
+    assert shipped_normal_form(["لوزارة", "الداخلية"]).text == "وزاره الداخليه"
+    assert shipped_normal_form(["بلدية", "سرت"]).text == "بلديه سرت"
+    assert shipped_normal_form(["لبلدية", "سرت"]).text == "بلديه سرت"

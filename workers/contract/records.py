@@ -94,7 +94,8 @@ class PerField(TypedDict, Generic[T]):
 
 
 class Entity(TypedDict):
-    """An entity of the enriched record: `record[field][start:end] == text`."""
+    """An entity of the enriched record: `record[field][start:end] == text`; a proclitic taken off the
+    span is just before it: `record[field][start - len(proclitic):start] == proclitic`."""
 
     type: EntityType
     text: str
@@ -102,6 +103,7 @@ class Entity(TypedDict):
     end: int
     field: Field
     normalized: str
+    proclitic: NotRequired[str]
 
 
 class TaggerInfo(TypedDict):
@@ -148,6 +150,7 @@ class EntityMention(TypedDict):
     field: Field
     start: int
     end: int
+    proclitic: NotRequired[str]
     language: str
     source: NotRequired[str]
     url: NotRequired[str]
