@@ -105,6 +105,8 @@ class Pipeline:
             entities, normalize = [], normalize_other
 
         detected: DetectedLanguage = {"code": language.code, "confidence": language.confidence}
+        if language.variety is not None:
+            detected["variety"] = language.variety
         if isinstance(hint, str):
             detected["hint"] = hint
         # Every raw field is kept in its place, the enrichment's own fields follow (a raw field of the

@@ -83,6 +83,7 @@ class RawArticle:
 class DetectedLanguage(TypedDict):
     code: str
     confidence: float
+    variety: NotRequired[str]
     hint: NotRequired[str]
 
 

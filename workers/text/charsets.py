@@ -14,11 +14,19 @@ import unicodedata
 import regex
 from emoji import EMOJI_DATA
 
-# Bidi marks, embeddings and isolates, zero-width characters, BOM, soft hyphen; C0/C1 controls other
-# than tab and the line breaks (LF, CR, NEL), which whitespace normalization turns into LF.
+# Bidi marks, embeddings and isolates, the zero-width space, word joiner and invisible operators, BOM,
+# soft hyphen; C0/C1 controls other than tab and the line breaks (LF, CR, NEL), which whitespace
+# normalization turns into LF. Not the joiners (JOINERS): they carry meaning.
 INVISIBLE = re.compile(
-    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]"
+    "[\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]"
 )
+#: Zero-width non-joiner and joiner. They spell Persian, Urdu and Kurdish words («بهره‌برداری») and
+#: join emoji sequences (👨‍👩‍👧), so the published text keeps them; Arabic normalization deletes them.
+ZWNJ = "\u200c"
+ZWJ = "\u200d"
+JOINERS = ZWNJ + ZWJ
+#: Joiners with nothing to join: a run of them with whitespace or the end of the text on both sides.
+LONE_JOINERS = re.compile(f"(?<!\\S)[{JOINERS}]+(?!\\S)")
 
 #: The Arabic short vowels, tanween, shadda, sukun and the dagger alef: what dediacritization removes.
 ARABIC_DIACRITICS = frozenset("\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0670")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from workers.text.charsets import INVISIBLE
+from workers.text.charsets import INVISIBLE, LONE_JOINERS, ZWJ, ZWNJ
 
 # Elements whose content is never article text.
 _HIDDEN_ELEMENT = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -33,8 +33,16 @@ def strip_markup(text: str) -> str:
 
 
 def remove_invisible(text: str) -> str:
-    """Drop bidi marks (RLM, LRM, ...), zero-width joiners and spaces, BOMs and control characters."""
+    """Drop bidi marks (RLM, LRM, ...), zero-width spaces, word joiners, BOMs, soft hyphens and control
+    characters; keep the zero-width non-joiner and joiner, which spell words and emoji sequences."""
     return INVISIBLE.sub("", text)
+
+
+def remove_lone_joiners(text: str) -> str:
+    """Drop the joiners (ZWNJ, ZWJ) that touch no character: whitespace or an end on both sides."""
+    if ZWNJ not in text and ZWJ not in text:
+        return text
+    return LONE_JOINERS.sub("", text)
 
 
 def normalize_whitespace(text: str) -> str:
@@ -48,10 +56,12 @@ def normalize_whitespace(text: str) -> str:
 def clean_text(text: str) -> str:
     """Markup, HTML entities, invisible marks and CR out; what remains is published as is.
 
+    Every character that carries meaning stays: the zero-width non-joiner of «بهره‌برداری» and the
+    joiner of 👨‍👩‍👧 among them (a joiner with nothing on either side to join goes, like a space).
     Escaped markup is article text: «&lt;p&gt;» is decoded once and published as «<p>». Cleaning
     the published text again would strip it, so the pipeline cleans each raw field exactly once.
     """
     text = strip_markup(remove_invisible(text))
     if "&" in text:
         text = remove_invisible(html.unescape(text))
-    return normalize_whitespace(text)
+    return normalize_whitespace(remove_lone_joiners(text))
