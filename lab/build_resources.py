@@ -31,7 +31,6 @@ from typing import TextIO
 
 import numpy as np
 
-from lab.camel import simple_word_tokenize
 from workers.ner.models import NORMALIZER_FIELD
 from workers.ner.resources import (
     CLUSTERS_FILE,
@@ -43,6 +42,7 @@ from workers.ner.resources import (
 from workers.paths import shared_dir
 from workers.text.charsets import INVISIBLE
 from workers.text.normalize import NORMALIZER_VERSION, normalize_arabic_word
+from workers.text.tokenize import split_tokens
 
 DEFAULT_CORPUS_DIR = shared_dir() / "data" / "corpus"
 # Wikipedia plus the OpenArabicPE journals (21M tokens): on an ANERcorp-train dev split their clusters
@@ -108,12 +108,13 @@ def corpus_lines(path: Path) -> Iterator[str]:
 
 
 def normalized_tokens(text: str) -> list[str]:
-    """The tokens of `text` as the tagger sees them: camel-tools tokens, each normalized.
+    """The tokens of `text` as the tagger sees them: the runtime's tokens, each normalized.
 
-    Invisible marks are dropped and odd spaces made plain first, as the pipeline's cleaning does.
+    Invisible marks are dropped and odd spaces made plain first, as the pipeline's cleaning does; a
+    token that normalizes to nothing (a lone joiner, which cleaning keeps) is no word.
     """
     text = ODD_SPACES.sub(" ", INVISIBLE.sub("", text))
-    return [normalize_arabic_word(token) for token in simple_word_tokenize(text)]
+    return [word for token in split_tokens(text).texts if (word := normalize_arabic_word(token))]
 
 
 def count_words(settings: BuildSettings, sentences_file: Path) -> Counter[str]:
