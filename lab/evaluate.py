@@ -1,7 +1,12 @@
 """Entity-level evaluation by the conlleval rules: an entity counts only if type and span match exactly.
 
-`python -m lab.evaluate CONLL [--format anercorp|wikiann|aqmar] [--model DIR]`
+`python -m lab.evaluate CONLL [--format anercorp|wikiann|aqmar] [--model DIR] [--institutions] [--document]`
 prints per-type and micro-averaged precision, recall and F1.
+
+With `--document`, the document pass of the pipeline (`workers.ner.document`) runs over the tags. The
+corpora have no document boundaries, so the whole file is read as one stream and each sentence sees the
+entities predicted in the sentences within the pass's window (±`DocumentRules.window`), the same
+window the pipeline applies inside an article; `lab.folds` reads each held-out stretch the same way.
 """
 
 from __future__ import annotations
@@ -10,11 +15,12 @@ import argparse
 import sys
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lab.corpora import CorpusFormat, Sentence, read_corpus
 from workers.ner import ENTITY_TYPES, EntityTagger, tag_sentences
+from workers.ner.document import DocumentRules, document_tags
 from workers.ner.spans import EntitySpan, bio_spans
 
 MICRO = "micro"
@@ -72,16 +78,36 @@ def score_spans(
     return by_type, micro
 
 
-def evaluate(tagger: EntityTagger, sentences: Sequence[Sentence]) -> EvaluationReport:
-    """Tag every sentence and score the entities against the gold tags."""
-    start = time.perf_counter()
-    predicted_tags = tag_sentences(tagger, [sentence.tokens for sentence in sentences])
-    seconds = time.perf_counter() - start
+def score_tags(
+    sentences: Sequence[Sentence], predicted_tags: Sequence[Sequence[str]], seconds: float = 0.0
+) -> EvaluationReport:
+    """Score predicted tags, one list per sentence, against the sentences' gold tags."""
     by_type, micro = score_spans(
         (bio_spans(sentence.tags) for sentence in sentences), (bio_spans(tags) for tags in predicted_tags)
     )
     tokens = sum(len(sentence.tokens) for sentence in sentences)
     return EvaluationReport(by_type, micro, len(sentences), tokens, seconds)
+
+
+def evaluate(
+    tagger: EntityTagger, sentences: Sequence[Sentence], document: DocumentRules | None = None
+) -> EvaluationReport:
+    """Tag every sentence and score the entities against the gold tags; with `document`, after the
+    document pass over all the sentences read as one stream (its window keeps it local)."""
+    start = time.perf_counter()
+    tokens = [sentence.tokens for sentence in sentences]
+    predicted_tags = tag_sentences(tagger, tokens)
+    if document is not None:
+        predicted_tags = document_tags(tokens, predicted_tags, document)
+    return score_tags(sentences, predicted_tags, time.perf_counter() - start)
+
+
+def document_rules(enabled: bool, window: int | None = None) -> DocumentRules | None:
+    """The document pass's rules for a command line: the shipped ones, another window if given."""
+    if not enabled:
+        return None
+    rules = DocumentRules()
+    return rules if window is None else replace(rules, window=window)
 
 
 def format_report(report: EvaluationReport) -> str:
@@ -115,13 +141,21 @@ def main(argv: list[str] | None = None) -> int:
         help="score the tagger with the institution rule layer, as the pipeline runs it "
         "(ANERcorp leaves ministries and directorates untagged, so this lowers ANERcorp scores)",
     )
+    parser.add_argument(
+        "--document",
+        action="store_true",
+        help="with the document pass of the pipeline (the file read as one stream, ±window sentences)",
+    )
+    parser.add_argument("--window", type=int, default=None, help="the document pass's window, in sentences")
     args = parser.parse_args(argv)
     sentences = read_corpus(args.corpus, args.format)
     tagger: EntityTagger = CrfTagger.load(args.model)
     if args.institutions:
         tagger = InstitutionTagger(tagger, load_resources())
-    print(f"model {tagger.version} on {args.corpus}")
-    print(format_report(evaluate(tagger, sentences)))
+    document = document_rules(args.document, args.window)
+    layers = f" + document pass {document}" if document is not None else ""
+    print(f"model {tagger.version}{' + institutions' if args.institutions else ''}{layers} on {args.corpus}")
+    print(format_report(evaluate(tagger, sentences, document)))
     return 0
 
 

@@ -1,9 +1,9 @@
 """Train the CRF entity tagger: `python -m lab.train_crf [options]`.
 
-A seeded share of the ANERcorp train sentences is held out as the dev split; a model trained on
-the rest is scored on it (the dev scores printed and stored), then, unless `--no-refit`, the model
-is retrained with the same settings on all training sentences and written to `--out`. The ANERcorp
-test split is never read here.
+The model is trained on all ANERcorp train sentences (and any `--extra` corpora) and written to
+`--out`. Its options are judged on consecutive folds of train (`lab.splits`, `python -m lab.folds`);
+`--folds K` runs them first and records their scores in the model's metadata. The ANERcorp test
+split is never read here.
 """
 
 from __future__ import annotations
@@ -11,9 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import random
 import sys
-import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -23,16 +21,14 @@ from typing import Any
 import pycrfsuite
 
 from lab.corpora import CorpusFormat, Sentence, read_anercorp, read_corpus
-from lab.evaluate import EvaluationReport, evaluate, format_report
-from workers.ner.crf import DEFAULT_MODEL_DIR, MODEL_FILE, CrfTagger
+from lab.evaluate import EvaluationReport
+from workers.ner.crf import DEFAULT_MODEL_DIR, MODEL_FILE
 from workers.ner.features import FeatureExtractor, feature_config, make_extractor
 from workers.ner.models import METADATA_FILE, NORMALIZER_FIELD, write_checksum
 from workers.paths import shared_dir
 from workers.text.normalize import NORMALIZER_VERSION
 
 logger = logging.getLogger(__name__)
-
-DEV_BLOCK = 25
 
 
 def default_train_path() -> Path:
@@ -41,28 +37,12 @@ def default_train_path() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class CrfParams:
-    """L-BFGS training settings (the values chosen on the dev split are the defaults)."""
+    """L-BFGS training settings (the defaults are the shipped model's)."""
 
     c1: float = 0.05
     c2: float = 0.05
     max_iterations: int = 300
     min_feature_freq: float = 1.0
-
-
-def split_dev(
-    sentences: Sequence[Sentence], fraction: float, seed: int, block: int = DEV_BLOCK
-) -> tuple[list[Sentence], list[Sentence]]:
-    """Hold out a seeded random `fraction` of the sentences: (train, dev), each in corpus order.
-
-    Whole blocks of `block` consecutive sentences are held out, not single sentences: a news story
-    repeats its names, and a dev sentence whose neighbours are in train would overstate the score
-    on unseen text (the test split is a later, separate part of the corpus).
-    """
-    block_count = -(-len(sentences) // block)
-    dev_blocks = set(random.Random(seed).sample(range(block_count), round(block_count * fraction)))
-    train = [s for i, s in enumerate(sentences) if i // block not in dev_blocks]
-    dev = [s for i, s in enumerate(sentences) if i // block in dev_blocks]
-    return train, dev
 
 
 def train_crf(sentences: Sequence[Sentence], extractor: FeatureExtractor, params: CrfParams, model_path: Path) -> None:
@@ -82,17 +62,18 @@ def train_crf(sentences: Sequence[Sentence], extractor: FeatureExtractor, params
     trainer.train(str(model_path))
 
 
-def dev_score(
-    train: Sequence[Sentence], dev: Sequence[Sentence], features: dict[str, Any], params: CrfParams
-) -> EvaluationReport:
-    """Train on `train` in a scratch directory and evaluate on `dev`."""
-    with tempfile.TemporaryDirectory() as scratch:
-        model_dir = Path(scratch)
-        train_crf(train, make_extractor(features), params, model_dir / MODEL_FILE)
-        write_checksum(model_dir / MODEL_FILE)
-        metadata = {NORMALIZER_FIELD: NORMALIZER_VERSION, "features": features}
-        (model_dir / METADATA_FILE).write_text(json.dumps(metadata), encoding="utf-8")
-        return evaluate(CrfTagger.load(model_dir), dev)
+def write_model(
+    sentences: Sequence[Sentence], features: dict[str, Any], params: CrfParams, directory: Path, **metadata: Any
+) -> str:
+    """Train on `sentences` and write a loadable model directory (model, checksum, metadata); return
+    the model's sha256."""
+    directory.mkdir(parents=True, exist_ok=True)
+    train_crf(sentences, make_extractor(features), params, directory / MODEL_FILE)
+    digest = write_checksum(directory / MODEL_FILE)
+    record = {NORMALIZER_FIELD: NORMALIZER_VERSION, "sha256": digest, **metadata, "params": asdict(params)}
+    record["features"] = features
+    (directory / METADATA_FILE).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    return digest
 
 
 def report_dict(report: EvaluationReport) -> dict[str, dict[str, float]]:
@@ -120,63 +101,54 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="FORMAT:PATH",
-        help="additional training corpus, e.g. wikiann:/path/train.tsv (repeatable; never used for dev)",
+        help="additional training corpus, e.g. wikiann:/path/train.tsv (repeatable; never held out)",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR, help="model directory to write")
-    parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--dev-fraction", type=float, default=0.1)
-    parser.add_argument("--dev-block", type=int, default=DEV_BLOCK, help="consecutive sentences per dev block")
     parser.add_argument("--c1", type=float, default=defaults.c1)
     parser.add_argument("--c2", type=float, default=defaults.c2)
     parser.add_argument("--max-iterations", type=int, default=defaults.max_iterations)
-    parser.add_argument("--no-refit", action="store_true", help="ship the model trained without the dev split")
     parser.add_argument(
         "--resources",
         action=argparse.BooleanOptionalAction,
         default=True,
         help="add cluster, gazetteer and frequency features from the entity resources",
     )
-    parser.add_argument("--dev-only", action="store_true", help="print the dev scores and write no model")
+    parser.add_argument(
+        "--folds",
+        type=int,
+        default=0,
+        metavar="K",
+        help="first score the options on K consecutive folds of train (python -m lab.folds) and record the "
+        "scores in the metadata; 0: none (default)",
+    )
+    parser.add_argument("--jobs", type=int, default=1, help="folds trained at once with --folds")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: train, score on dev, write the model, its checksum and metadata."""
+    """Command line: (optionally score the folds,) train on all of train, write model, checksum and metadata."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     args = build_parser().parse_args(argv)
     params = CrfParams(args.c1, args.c2, args.max_iterations)
     features = feature_config(args.resources)
     train_path = args.train or default_train_path()
-    train, dev = split_dev(read_anercorp(train_path), args.dev_fraction, args.seed, args.dev_block)
+    train = read_anercorp(train_path)
     extra = [sentence for fmt, path in args.extra for sentence in read_corpus(path, fmt)]
-    print(f"train {len(train)} + extra {len(extra)} sentences, dev {len(dev)} sentences")
-
-    report = dev_score([*train, *extra], dev, features, params)
-    print("dev scores:")
-    print(format_report(report))
-    if args.dev_only:
-        return 0
-
-    final = [*train, *extra] if args.no_refit else [*train, *dev, *extra]
-    args.out.mkdir(parents=True, exist_ok=True)
-    train_crf(final, make_extractor(features), params, args.out / MODEL_FILE)
-    digest = write_checksum(args.out / MODEL_FILE)
-    metadata = {
-        "trained": datetime.now(UTC).strftime("%Y-%m-%d"),
-        NORMALIZER_FIELD: NORMALIZER_VERSION,
-        "sha256": digest,
-        "data": {
-            "train": train_path.name,
-            "extra": [f"{fmt.value}:{path.name}" for fmt, path in args.extra],
-            "dev": f"{args.dev_fraction:.0%} of the train sentences, blocks of {args.dev_block}, seed {args.seed}",
-            "final_model_includes_dev": not args.no_refit,
-            "sentences": len(final),
-        },
-        "params": asdict(params),
-        "features": features,
-        "dev_scores": report_dict(report),
+    data: dict[str, Any] = {
+        "train": train_path.name,
+        "extra": [f"{fmt.value}:{path.name}" for fmt, path in args.extra],
+        "sentences": len(train) + len(extra),
     }
-    (args.out / METADATA_FILE).write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    metadata: dict[str, Any] = {"trained": datetime.now(UTC).strftime("%Y-%m-%d"), "data": data}
+    if args.folds:
+        from lab.folds import FoldOptions, fold_summary, format_folds, run_folds
+
+        results = run_folds(train, FoldOptions(features, params, extra=tuple(extra)), args.folds, jobs=args.jobs)
+        print(format_folds(results))
+        data["dev"] = f"{args.folds} consecutive folds of the train sentences (lab.splits), the model alone"
+        metadata["fold_scores"] = fold_summary(results)
+    print(f"train {len(train)} + extra {len(extra)} sentences")
+    digest = write_model([*train, *extra], features, params, args.out, **metadata)
     print(f"wrote {args.out / MODEL_FILE} (sha256 {digest[:12]})")
     return 0
 

@@ -1,7 +1,8 @@
 """Train the neural entity tagger: `python -m lab.train_neural [options]`.
 
-The dev split is the CRF's (`train.split_dev`: 10% of the ANERcorp train sentences in blocks of 25,
-seed 13). The network is trained on the rest for a fixed number of epochs, scored on dev after each,
+The dev split is one of the consecutive folds of ANERcorp train (`lab.splits`, `--dev-fold`, default the
+last of 5: the last 20% of train in one piece). The network is trained on the rest for a fixed number of
+epochs, scored on dev after each,
 and the epoch with the best dev F1 is written to `--out` (the shipped model never saw the dev split).
 Word vectors: a gensim KeyedVectors file (`--vectors`), or trained here on one unlabelled corpus file
 (`--corpus`, skip-gram on one thread: a few minutes for the Wikipedia file). The test split is never read.
@@ -27,7 +28,8 @@ import torch
 
 from lab.corpora import Sentence, read_anercorp
 from lab.evaluate import EvaluationReport, format_report, score_spans
-from lab.train_crf import default_train_path, report_dict, split_dev
+from lab.splits import DEFAULT_FOLDS, consecutive_folds
+from lab.train_crf import default_train_path, report_dict
 from workers.ner.models import METADATA_FILE, NORMALIZER_FIELD, write_checksum
 from workers.ner.neural import (
     DEFAULT_MODEL_DIR,
@@ -169,7 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--max-vectors", type=int, default=50_000, help="most frequent pretrained words kept")
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR)
-    parser.add_argument("--seed", type=int, default=13, help="dev split seed")
+    parser.add_argument("--folds", type=int, default=DEFAULT_FOLDS, help="consecutive folds of train")
+    parser.add_argument("--dev-fold", type=int, default=-1, help="the fold held out as dev (default: the last)")
     parser.add_argument("--init-seed", type=int, default=2, help="network and batch order seed (2 chosen on dev)")
     parser.add_argument("--epochs", type=int, default=35)
     parser.add_argument("--batch-size", type=int, default=16)
@@ -186,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     torch.manual_seed(args.init_seed)
     started = time.perf_counter()
     train_path = args.train or default_train_path()
-    train, dev = split_dev(read_anercorp(train_path), 0.1, args.seed)
+    fold = consecutive_folds(read_anercorp(train_path), args.folds)[args.dev_fold]
+    train, dev = fold.train, fold.held_out
     if args.vectors is not None:
         from gensim.models import KeyedVectors
 
@@ -221,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         "trained": datetime.now(UTC).strftime("%Y-%m-%d"),
         "data": {
             "train": train_path.name,
-            "dev": f"10% of the train sentences, blocks of 25, seed {args.seed}",
+            "dev": f"train sentences {fold.start}-{fold.stop} (fold {fold.index + 1} of {args.folds}, lab.splits)",
             "final_model_includes_dev": False,
             "sentences": len(train),
         },

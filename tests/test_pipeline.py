@@ -354,3 +354,23 @@ def test_the_shipped_crf_tags_arabic_words_with_joiners_as_without() -> None:
     without = [(e["type"], e["text"], e["normalized"]) for e in enrich(crf, body=plain).article["entities"]]
     assert without
     assert [(e["type"], e["text"].translate(JOINERS_OUT), e["normalized"]) for e in found["entities"]] == without
+
+
+class ClueTagger(LexiconTagger):
+    """Test double: tags «خالد المحجوب» only after the title «العميد», as a sentence-level model might."""
+
+    def tag(self, tokens: Sequence[str]) -> list[str]:
+        tags = ["O"] * len(tokens)
+        for i in range(1, len(tokens) - 1):
+            if tokens[i - 1] == "العميد" and (tokens[i], tokens[i + 1]) == ("خالد", "المحجوب"):
+                tags[i : i + 2] = ["B-PER", "I-PER"]
+        return tags
+
+
+def test_a_repeated_name_is_tagged_consistently_across_the_article() -> None:
+    """The document pass: the name the tagger found once is a person wherever the article repeats it,
+    and so is its last part alone after it (with a proclitic too)."""
+    pipeline = Pipeline(LanguageDetector.load(), ClueTagger(), normal_form=EntityNormalForm(COUNTS))
+    body = "قال العميد خالد المحجوب إن الوضع هادئ. وأكد خالد المحجوب أن الدوريات مستمرة. وختم المحجوب بالشكر للمحجوب."
+    found = [(e["type"], e["normalized"]) for e in enrich(pipeline, body=body).article["entities"]]
+    assert found == [("PER", "خالد المحجوب")] * 2 + [("PER", "المحجوب")] * 2

@@ -28,6 +28,7 @@ from workers.contract.records import (
 from workers.contract.wire import dedupe_key, now_rfc3339
 from workers.errors import EnrichmentTimeout
 from workers.ner import BatchTagger, EntityTagger, tag_sentences
+from workers.ner.document import document_tags
 from workers.ner.mentions import written_proclitic
 from workers.ner.normal_form import NormalForm, shipped_normal_form
 from workers.ner.spans import bio_spans
@@ -138,7 +139,9 @@ class Pipeline:
         ]
         words = [tokens[field].texts[sentence.start : sentence.stop] for field, sentence in in_sentences]
         entities: list[Entity] = []
-        for (field, sentence), tags in zip(in_sentences, self._tag(words, deadline), strict=True):
+        # The document pass makes the tags of all the article's sentences consistent (repeats, name parts).
+        article_tags = document_tags(words, list(self._tag(words, deadline)))
+        for (field, sentence), tags in zip(in_sentences, article_tags, strict=True):
             if tags.count("O") == len(tags):
                 continue  # no entity in this sentence
             field_tokens = tokens[field]

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lab.corpora import Sentence
-from lab.train_crf import main, split_dev
+from lab.train_crf import main
 from workers.ner.crf import MODEL_FILE, CrfTagger
 from workers.ner.models import METADATA_FILE, checksum_path
 from workers.text.normalize import NORMALIZER_VERSION
@@ -42,14 +41,15 @@ def test_training_writes_a_model_that_loads_and_tags(tmp_path: Path) -> None:
     corpus = tmp_path / "train.txt"
     corpus.write_text(TINY_CORPUS * 3, encoding="utf-8")
     out = tmp_path / "model"
-    argv = ["--train", str(corpus), "--out", str(out), "--dev-fraction", "0.25", "--dev-block", "1"]
-    assert main([*argv, "--max-iterations", "30", "--seed", "1"]) == 0
+    argv = ["--train", str(corpus), "--out", str(out), "--folds", "3"]
+    assert main([*argv, "--max-iterations", "30"]) == 0
 
     assert {MODEL_FILE, checksum_path(out / MODEL_FILE).name, METADATA_FILE} <= {path.name for path in out.iterdir()}
     metadata = json.loads((out / METADATA_FILE).read_text(encoding="utf-8"))
     assert metadata["data"]["sentences"] == 12
     assert metadata["normalizer"] == NORMALIZER_VERSION
-    assert set(metadata["dev_scores"]) == {"PER", "LOC", "ORG", "MISC", "micro"}
+    assert len(metadata["fold_scores"]["folds"]) == 3
+    assert set(metadata["fold_scores"]["f1"]) == {"PER", "LOC", "ORG", "MISC", "micro"}
     tagger = CrfTagger.load(out)
     assert tagger.tag(["قال", "الرئيس", "جورج", "بوش"]) == ["O", "O", "B-PER", "I-PER"]
 
@@ -61,16 +61,6 @@ def test_training_is_reproducible(tmp_path: Path) -> None:
     digests = []
     for name in ("a", "b"):
         out = tmp_path / name
-        main(["--train", str(corpus), "--out", str(out), "--dev-block", "1", "--max-iterations", "20"])
+        main(["--train", str(corpus), "--out", str(out), "--max-iterations", "20"])
         digests.append(checksum_path(out / MODEL_FILE).read_text(encoding="utf-8").split()[0])
     assert digests[0] == digests[1]
-
-
-def test_dev_split_holds_out_whole_blocks_and_is_seeded() -> None:
-    sentences = [Sentence((f"w{i}",), ("O",)) for i in range(100)]
-    train, dev = split_dev(sentences, 0.2, seed=7, block=10)
-    assert len(dev) == 20 and len(train) == 80
-    assert {s.tokens[0] for s in dev}.isdisjoint({s.tokens[0] for s in train})
-    dev_blocks = {int(s.tokens[0][1:]) // 10 for s in dev}
-    assert len(dev_blocks) == 2
-    assert split_dev(sentences, 0.2, seed=7, block=10) == (train, dev)
