@@ -74,3 +74,12 @@ def test_report_table_lists_every_type_and_the_micro_average() -> None:
     assert rows["PER"] == ["1.0000", "1.0000", "1.0000"]
     assert rows["LOC"] == ["0.0000", "0.0000", "0.0000"]
     assert "micro     1.0000  0.5000  0.6667" in table
+
+
+def test_the_document_pass_runs_over_all_the_sentences_read_as_one_stream() -> None:
+    from workers.ner.document import DocumentRules
+
+    gold = [Sentence(("في", "سرت"), ("O", "B-LOC")), Sentence(("عن", "سرت"), ("O", "B-LOC"))]
+    predicted = [["O", "B-LOC"], ["O", "O"]]
+    assert evaluate(FixedTagger(predicted), gold).micro == Score(correct=1, predicted=1, gold=2)
+    assert evaluate(FixedTagger(predicted), gold, DocumentRules()).micro == Score(correct=2, predicted=2, gold=2)

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from workers.ner import OUTSIDE
@@ -117,11 +118,10 @@ def _entity_first_word(word: str, rules: DocumentRules) -> str:
     return strip_proclitic(word) if rules.clitics else word
 
 
-def _forms(word: str, rules: DocumentRules) -> list[str]:
+@lru_cache(maxsize=65_536)
+def _clitic_forms(word: str) -> tuple[str, ...]:
     """The forms a word of the text may match an entity's first word in: itself, then without proclitics."""
-    if not rules.clitics:
-        return [word]
-    return [word, *(reading.stem for reading in proclitic_readings(word))]
+    return (word, *(reading.stem for reading in proclitic_readings(word)))
 
 
 def _name_parts(words: Sequence[str], rules: DocumentRules) -> list[tuple[str, ...]]:
@@ -197,7 +197,10 @@ def _repeats(
         while position < len(words):
             matched = None
             if sentence_tags[position] == OUTSIDE:
-                matched = _match(words, sentence_tags, position, index, mentions, longest_first, rules)
+                forms = _clitic_forms(words[position]) if rules.clitics else (words[position],)
+                candidates = [(form, longest_first[form]) for form in forms if form in longest_first]
+                if candidates:
+                    matched = _match(words, sentence_tags, position, index, mentions, candidates, rules)
             if matched is None:
                 position += 1
                 continue
@@ -212,11 +215,12 @@ def _match(
     position: int,
     sentence: int,
     mentions: dict[tuple[str, ...], list[_Mention]],
-    longest_first: dict[str, list[int]],
+    candidates: list[tuple[str, list[int]]],
     rules: DocumentRules,
 ) -> tuple[str, ...] | None:
-    for form in _forms(words[position], rules):
-        for size in longest_first.get(form, ()):
+    """The longest mentioned string that the O tokens from `position` spell, by its first word's forms."""
+    for form, sizes in candidates:
+        for size in sizes:
             end = position + size
             if end > len(words) or any(tag != OUTSIDE for tag in sentence_tags[position:end]):
                 continue
