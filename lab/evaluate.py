@@ -127,8 +127,8 @@ def format_report(report: EvaluationReport) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: evaluate the CRF model on a labelled corpus file."""
+    from workers.ner.backends import with_rule_layers
     from workers.ner.crf import CrfTagger
-    from workers.ner.institutions import InstitutionTagger
     from workers.ner.resources import load_resources
 
     parser = argparse.ArgumentParser(prog="python -m lab.evaluate", description=__doc__.splitlines()[0])
@@ -141,6 +141,13 @@ def main(argv: list[str] | None = None) -> int:
         help="score the tagger with the institution rule layer, as the pipeline runs it "
         "(ANERcorp leaves ministries and directorates untagged, so this lowers ANERcorp scores)",
     )
+    parser.add_argument("--titles", action="store_true", help="with the layer of persons after ranks")
+    parser.add_argument("--places", action="store_true", help="with the layer of places after place nouns")
+    parser.add_argument(
+        "--rules",
+        action="store_true",
+        help="with every rule layer and the document pass, as the pipeline tags",
+    )
     parser.add_argument(
         "--document",
         action="store_true",
@@ -149,12 +156,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window", type=int, default=None, help="the document pass's window, in sentences")
     args = parser.parse_args(argv)
     sentences = read_corpus(args.corpus, args.format)
-    tagger: EntityTagger = CrfTagger.load(args.model)
-    if args.institutions:
-        tagger = InstitutionTagger(tagger, load_resources())
-    document = document_rules(args.document, args.window)
+    titles, institutions, with_document = (
+        (args.titles, args.institutions, args.document) if not args.rules else (True,) * 3
+    )
+    tagger = with_rule_layers(CrfTagger.load(args.model), load_resources(), titles=titles, institutions=institutions)
+    document = document_rules(with_document, args.window)
     layers = f" + document pass {document}" if document is not None else ""
-    print(f"model {tagger.version}{' + institutions' if args.institutions else ''}{layers} on {args.corpus}")
+    print(f"model {tagger.name} {tagger.version}{layers} on {args.corpus}")
     print(format_report(evaluate(tagger, sentences, document)))
     return 0
 

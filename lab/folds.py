@@ -111,14 +111,15 @@ def fold_models(folds: Sequence[Fold[Sentence]], options: FoldOptions, models_di
     return directories
 
 
-def fold_tagger(directory: Path, institutions: bool) -> EntityTagger:
-    """The fold model as the pipeline wraps it."""
+def fold_tagger(directory: Path, institutions: bool, titles: bool = False, places: bool = False) -> EntityTagger:
+    """The fold model with the rule layers chosen (the pipeline runs both)."""
+    from workers.ner.backends import with_rule_layers
     from workers.ner.crf import CrfTagger
-    from workers.ner.institutions import InstitutionTagger
     from workers.ner.resources import load_resources
 
-    tagger: EntityTagger = CrfTagger.load(directory)
-    return InstitutionTagger(tagger, load_resources()) if institutions else tagger
+    return with_rule_layers(
+        CrfTagger.load(directory), load_resources(), titles=titles, places=places, institutions=institutions
+    )
 
 
 def fold_predictions(
@@ -127,6 +128,8 @@ def fold_predictions(
     folds: int = DEFAULT_FOLDS,
     *,
     institutions: bool = False,
+    titles: bool = False,
+    places: bool = False,
     jobs: int = 1,
     models_dir: Path,
 ) -> list[tuple[Fold[Sentence], list[list[str]]]]:
@@ -135,7 +138,7 @@ def fold_predictions(
     directories = fold_models(split, options, models_dir, jobs)
     predictions = []
     for fold, directory in zip(split, directories, strict=True):
-        tagger = fold_tagger(directory, institutions)
+        tagger = fold_tagger(directory, institutions, titles, places)
         predictions.append((fold, tag_sentences(tagger, [s.tokens for s in fold.held_out])))
     return predictions
 
@@ -158,6 +161,8 @@ def run_folds(
     folds: int = DEFAULT_FOLDS,
     *,
     institutions: bool = False,
+    titles: bool = False,
+    places: bool = False,
     document: DocumentRules | None = None,
     jobs: int = 1,
     models_dir: Path | None = None,
@@ -165,7 +170,14 @@ def run_folds(
     """Train and score every fold (see the module's docstring)."""
     with tempfile.TemporaryDirectory() as scratch:
         predictions = fold_predictions(
-            sentences, options, folds, institutions=institutions, jobs=jobs, models_dir=models_dir or Path(scratch)
+            sentences,
+            options,
+            folds,
+            institutions=institutions,
+            titles=titles,
+            places=places,
+            jobs=jobs,
+            models_dir=models_dir or Path(scratch),
         )
     return score_folds(predictions, document)
 
@@ -234,6 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-iterations", type=int, default=defaults.max_iterations)
     parser.add_argument("--resources", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("--institutions", action="store_true", help="with the institution rule layer")
+    parser.add_argument("--titles", action="store_true", help="with the layer of persons after ranks")
+    parser.add_argument("--places", action="store_true", help="with the layer of places after place nouns")
     parser.add_argument(
         "--document",
         action=argparse.BooleanOptionalAction,
@@ -260,11 +274,14 @@ def main(argv: list[str] | None = None) -> int:
         options,
         args.folds,
         institutions=args.institutions,
+        titles=args.titles,
+        places=args.places,
         document=document,
         jobs=args.jobs,
         models_dir=args.models,
     )
-    layers = ["institutions"] * args.institutions + [f"document {document}"] * (document is not None)
+    layers = ["titles"] * args.titles + ["places"] * args.places + ["institutions"] * args.institutions
+    layers += [f"document {document}"] * (document is not None)
     print(
         f"{len(sentences)} train sentences, {args.folds} consecutive folds; CRF {asdict(options.params)}"
         f"{' + ' + ' + '.join(layers) if layers else ''}"

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from lab.untrained_bert import build_untrained_model
 from workers.errors import ConfigurationError, MissingDependencyError
-from workers.ner.backends import load_tagger
+from workers.ner.backends import load_tagger, with_rule_layers
 from workers.ner.bert import CamelBertTagger
 from workers.ner.crf import CrfTagger
+from workers.ner.resources import Resources
 
 needs_neural = pytest.mark.skipif(
     importlib.util.find_spec("torch") is None, reason="the neural tagger needs torch: pip install 'khabar[neural]'"
@@ -88,3 +90,20 @@ def test_camel_bert_without_a_model_names_the_setting(tmp_path: Path, model_dir:
 def test_unknown_backend_is_refused() -> None:
     with pytest.raises(ConfigurationError, match="spacy"):
         load_tagger("spacy", None)
+
+
+class Silent:
+    name, version = "silent", "7"
+
+    def tag(self, tokens: Sequence[str]) -> list[str]:
+        return ["O"] * len(tokens)
+
+
+def test_the_rule_layers_wrap_the_model_persons_and_places_first_then_institutions() -> None:
+    places = Resources(clusters={}, word_counts={}, gazetteer={"سرت": frozenset({"LOC"})}, longest_entry=1)
+    tagger = with_rule_layers(Silent(), places)
+    assert (tagger.name, tagger.version) == ("silent+titles+places+institutions", "7")
+    # The institution's name holds the place the place layer found, and stops at the rank's person.
+    tokens = ["مديرية", "أمن", "سرت", "العقيد", "ميمي", "الطرشناني"]
+    assert tagger.tag(tokens) == ["B-ORG", "I-ORG", "I-ORG", "O", "B-PER", "I-PER"]
+    assert with_rule_layers(Silent(), places, titles=False, places=False).name == "silent+institutions"

@@ -28,15 +28,14 @@ log = logging.getLogger(__name__)
 
 
 def load_pipeline(settings: Settings) -> Pipeline:
-    """The pipeline with the configured tagger and the institution rule layer; models load here, once."""
-    from workers.ner.backends import load_tagger
-    from workers.ner.institutions import InstitutionTagger
+    """The pipeline with the configured tagger and the rule layers; models load here, once."""
+    from workers.ner.backends import load_tagger, with_rule_layers
     from workers.ner.resources import load_resources
 
     started = time.perf_counter()
     model = load_tagger(settings.tagger, Path(settings.tagger_model) if settings.tagger_model else None)
     # The shipped resources: the institution layer's places, and (Pipeline's default normal form) the word counts.
-    tagger = InstitutionTagger(model, load_resources())
+    tagger = with_rule_layers(model, load_resources())
     pipeline = Pipeline.load(tagger, time_limit=settings.enrich_time_limit or None)
     log.info("pipeline ready in %.1fs (tagger %s %s)", time.perf_counter() - started, tagger.name, tagger.version)
     return pipeline

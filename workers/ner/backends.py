@@ -16,6 +16,10 @@ from workers.errors import ConfigurationError, MissingDependencyError
 from workers.ner import EntityTagger
 from workers.ner.bert import CamelBertTagger
 from workers.ner.crf import CrfTagger
+from workers.ner.institutions import InstitutionTagger
+from workers.ner.places import PlaceTagger
+from workers.ner.resources import Resources
+from workers.ner.titles import TitledPersonTagger
 from workers.settings import ENVIRONMENT, TAGGERS
 
 
@@ -54,3 +58,19 @@ def load_tagger(backend: str, model_path: Path | None) -> EntityTagger:
         except FileNotFoundError as error:
             raise ConfigurationError(f"{ENVIRONMENT['tagger_model']}: {error}") from error
     raise ConfigurationError(f"{ENVIRONMENT['tagger']} must be one of {', '.join(TAGGERS)}, got {backend!r}")
+
+
+def with_rule_layers(
+    model: EntityTagger,
+    resources: Resources,
+    *,
+    titles: bool = True,
+    places: bool = True,
+    institutions: bool = True,
+) -> EntityTagger:
+    """`model` with the rule layers over it, as the pipeline tags (all; the evaluation can leave some
+    out): persons after ranks and places after place nouns first, so that institutions' names stop
+    where those persons begin and may hold those places."""
+    tagger = TitledPersonTagger(model) if titles else model
+    tagger = PlaceTagger(tagger, resources) if places else tagger
+    return InstitutionTagger(tagger, resources) if institutions else tagger

@@ -15,6 +15,7 @@ from functools import lru_cache
 from workers.ner import EntityTagger, tag_sentences
 from workers.ner.resources import Resources
 from workers.ner.spans import bio_spans
+from workers.ner.words import FUNCTION_WORDS, RANKS, TIME_WORDS, TITLES
 from workers.text.clitics import ARTICLE, proclitic_readings
 from workers.text.normalize import normalize_arabic_word
 
@@ -26,20 +27,9 @@ INSTITUTION_NOUNS = frozenset(
         "مؤسسه", "وكاله", "منظمه", "جامعه", "شركه", "مصرف", "بنك", "حزب", "اتحاد", "لجنه",
     }
 )  # fmt: skip
-#: Words that end an institution's name: function words, relative pronouns, words of time
-#: («... اليوم», «... الماضي») and titles of persons («مدير إدارة الشرطة العسكرية العميد باسط
-#: بوغريس»), all in normalized form.
-NAME_BREAKERS = frozenset(
-    {
-        "في", "من", "علي", "الي", "عن", "مع", "بين", "حتي", "منذ", "عند", "لدي", "تحت", "فوق", "حول",
-        "خلال", "ضد", "نحو", "التي", "الذي", "الذين", "اللذين", "اللتين", "اللواتي", "اللاتي", "هذا",
-        "هذه", "ذلك", "تلك", "ان", "او", "ثم", "قد", "كما", "العميد", "اللواء", "العقيد", "الرائد",
-        "المقدم", "النقيب", "الملازم", "المشير", "الفريق", "المستشار", "الوزير", "الرئيس", "السيد",
-        "الشيخ", "الدكتور", "المهندس", "الاستاذ", "الامير", "الملك", "النائب", "السفير",
-        "اليوم", "الان", "الماضي", "المقبل", "الجاري", "السبت", "الاحد", "الاثنين", "الثلاثاء",
-        "الاربعاء", "الخميس", "الجمعه",
-    }
-)  # fmt: skip
+#: Words that end an institution's name: function words, words of time («... اليوم») and titles of
+#: persons («مدير إدارة الشرطة العسكرية العميد باسط بوغريس»).
+NAME_BREAKERS = FUNCTION_WORDS | TIME_WORDS | RANKS | TITLES
 MAX_NAME_TOKENS = 4
 #: Letters a stem keeps after the proclitics (as written): «لوزاره» reads as ل + «وزاره».
 MIN_STEM_LETTERS = 4
