@@ -74,7 +74,7 @@ folds: setup
 	$(BIN)/python -m lab.folds --jobs 2 --institutions --document
 
 evaluate: setup
-	$(BIN)/python -m lab.evaluate ../shared/data/ner/anercorp/ANERCorp_CamelLab_test.txt
+	$(BIN)/python -m lab.evaluate ../shared/data/ner/anercorp/ANERCorp_CamelLab_test.txt --rules
 
 bench: setup
 	$(BIN)/python -m lab.bench --json bench.json
