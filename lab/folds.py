@@ -245,6 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--c2", type=float, default=defaults.c2)
     parser.add_argument("--max-iterations", type=int, default=defaults.max_iterations)
     parser.add_argument("--resources", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument(
+        "--lend-proclitics", action="store_true", help="words lend their proclitics (pre=) to their neighbours"
+    )
     parser.add_argument("--institutions", action="store_true", help="with the institution rule layer")
     parser.add_argument("--titles", action="store_true", help="with the layer of persons after ranks")
     parser.add_argument("--places", action="store_true", help="with the layer of places after place nouns")
@@ -267,7 +270,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     sentences = read_anercorp(args.train or default_train_path())
     extra = tuple(sentence for fmt, path in args.extra for sentence in read_corpus(path, fmt))
-    options = FoldOptions(feature_config(args.resources), CrfParams(args.c1, args.c2, args.max_iterations), extra=extra)
+    options = FoldOptions(
+        feature_config(args.resources, args.lend_proclitics),
+        CrfParams(args.c1, args.c2, args.max_iterations),
+        extra=extra,
+    )
     document = document_rules(args.document, args.window)
     results = run_folds(
         sentences,

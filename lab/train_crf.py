@@ -114,6 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="add cluster, gazetteer and frequency features from the entity resources",
     )
     parser.add_argument(
+        "--lend-proclitics", action="store_true", help="words lend their proclitics (pre=) to their neighbours"
+    )
+    parser.add_argument(
         "--folds",
         type=int,
         default=0,
@@ -130,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     args = build_parser().parse_args(argv)
     params = CrfParams(args.c1, args.c2, args.max_iterations)
-    features = feature_config(args.resources)
+    features = feature_config(args.resources, args.lend_proclitics)
     train_path = args.train or default_train_path()
     train = read_anercorp(train_path)
     extra = [sentence for fmt, path in args.extra for sentence in read_corpus(path, fmt)]

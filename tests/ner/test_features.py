@@ -83,6 +83,13 @@ def test_neighbours_lend_the_templates_named_in_the_window() -> None:
     assert "pre=و+al" in entry.own  # the shipped model was trained without lending it
 
 
+def test_a_model_may_have_its_words_lend_their_proclitics_to_the_next_and_previous_word() -> None:
+    entry = make_extractor(feature_config(False, lend_proclitics=True)).word_entry("والعراق")
+    assert "-1:pre=و+al" in entry.lent[-1] and "+1:pre=و+al" in entry.lent[1]
+    assert not any("pre=" in feature for feature in entry.lent[-2] + entry.lent[2])
+    assert "lend_proclitics" not in feature_config(False)  # the shipped model's config is unchanged
+
+
 def test_a_position_lists_own_features_then_the_window_in_its_order() -> None:
     extractor = FeatureExtractor()
     words = ["قال", "العميد", "خالد", "المحجوب", "امس"]

@@ -112,6 +112,9 @@ def template(feature: str) -> str:
 #: they cannot change without retraining.
 LENT_NEAR = frozenset({"w", "stem", "shape", "s2", "stem.s2", "stem.p2", "c", "g", "f"})
 LENT_FAR = frozenset({"w", "stem", "shape"})
+#: The proclitics of a word, which a model can also lend to its neighbours (`lend_proclitics` in the
+#: features config): a «و» before the next word marks where one name ends and another may begin.
+PROCLITICS_TEMPLATE = "pre"
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,9 +167,15 @@ class WordEntry(NamedTuple):
 class FeatureExtractor:
     """Turns a token sequence into one feature list per token, with a per-word-type cache."""
 
-    def __init__(self, lexical: ResourceFeatures | None = None) -> None:
+    def __init__(self, lexical: ResourceFeatures | None = None, lend_proclitics: bool = False) -> None:
         self._lexical = lexical
         self._cache: dict[str, WordEntry] = {}
+        extra = frozenset({PROCLITICS_TEMPLATE}) if lend_proclitics else frozenset()
+        #: (offset, prefix, templates) of each lender, the neighbours' templates widened by `extra`.
+        self._lenders = tuple(
+            (part.offset, part.prefix, part.templates | extra if abs(part.offset) == 1 else part.templates)
+            for part in LENDERS
+        )
 
     def word_features(self, word: str) -> Features:
         """Features of one normalized word on its own."""
@@ -190,8 +199,8 @@ class FeatureExtractor:
             own += self._lexical.word_features(word)
         named = [(template(feature), feature) for feature in own]
         lent = {
-            part.offset: [part.prefix + feature for name, feature in named if name in part.templates]
-            for part in LENDERS
+            offset: [prefix + feature for name, feature in named if name in templates]
+            for offset, prefix, templates in self._lenders
         }
         return WordEntry(own, lent)
 
@@ -268,11 +277,14 @@ def resources_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def feature_config(use_resources: bool) -> dict[str, Any]:
+def feature_config(use_resources: bool, lend_proclitics: bool = False) -> dict[str, Any]:
     """The `features` entry of a model's metadata: which features, and which resources they came from."""
-    if not use_resources:
-        return {"resources": False}
-    return {"resources": True, "resources_sha256": resources_fingerprint()}
+    config: dict[str, Any] = {"resources": False}
+    if use_resources:
+        config = {"resources": True, "resources_sha256": resources_fingerprint()}
+    if lend_proclitics:
+        config["lend_proclitics"] = True
+    return config
 
 
 def make_extractor(config: Mapping[str, Any]) -> FeatureExtractor:
@@ -281,11 +293,12 @@ def make_extractor(config: Mapping[str, Any]) -> FeatureExtractor:
     A model trained on other resource files than the shipped ones still loads, since its features
     are only partly affected, but with a warning: it should be retrained.
     """
+    lend_proclitics = bool(config.get("lend_proclitics", False))
     if not config.get("resources"):
-        return FeatureExtractor()
+        return FeatureExtractor(lend_proclitics=lend_proclitics)
     from workers.ner.resources import load_resources
 
     expected = config.get("resources_sha256")
     if expected is not None and expected != resources_fingerprint():
         logger.warning("the entity resources changed since the CRF model was trained: retrain it")
-    return FeatureExtractor(ResourceFeatures(load_resources()))
+    return FeatureExtractor(ResourceFeatures(load_resources()), lend_proclitics=lend_proclitics)
