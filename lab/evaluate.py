@@ -127,7 +127,7 @@ def format_report(report: EvaluationReport) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command line: evaluate the CRF model on a labelled corpus file."""
-    from workers.ner.backends import with_rule_layers
+    from workers.ner.backends import RuleLayers, with_rule_layers
     from workers.ner.crf import CrfTagger
     from workers.ner.resources import load_resources
 
@@ -156,13 +156,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window", type=int, default=None, help="the document pass's window, in sentences")
     args = parser.parse_args(argv)
     sentences = read_corpus(args.corpus, args.format)
-    titles, institutions, with_document = (
-        (args.titles, args.institutions, args.document) if not args.rules else (True,) * 3
+    layers = RuleLayers(
+        titles=args.titles or args.rules, places=args.places or args.rules, institutions=args.institutions or args.rules
     )
-    tagger = with_rule_layers(CrfTagger.load(args.model), load_resources(), titles=titles, institutions=institutions)
-    document = document_rules(with_document, args.window)
-    layers = f" + document pass {document}" if document is not None else ""
-    print(f"model {tagger.name} {tagger.version}{layers} on {args.corpus}")
+    tagger = with_rule_layers(CrfTagger.load(args.model), load_resources(), layers)
+    document = document_rules(args.document or args.rules, args.window)
+    passes = f" + document pass {document}" if document is not None else ""
+    print(f"model {tagger.name} {tagger.version}{passes} on {args.corpus}")
     print(format_report(evaluate(tagger, sentences, document)))
     return 0
 

@@ -31,6 +31,7 @@ from lab.evaluate import MICRO, EvaluationReport, document_rules, score_tags
 from lab.splits import DEFAULT_FOLDS, Fold, consecutive_folds
 from lab.train_crf import CrfParams, default_train_path, parse_extra, report_dict, write_model
 from workers.ner import ENTITY_TYPES, EntityTagger, tag_sentences
+from workers.ner.backends import NO_RULE_LAYERS, RuleLayers, with_rule_layers
 from workers.ner.crf import MODEL_FILE
 from workers.ner.document import DocumentRules, document_tags
 from workers.ner.models import read_metadata
@@ -111,15 +112,12 @@ def fold_models(folds: Sequence[Fold[Sentence]], options: FoldOptions, models_di
     return directories
 
 
-def fold_tagger(directory: Path, institutions: bool, titles: bool = False, places: bool = False) -> EntityTagger:
-    """The fold model with the rule layers chosen (the pipeline runs both)."""
-    from workers.ner.backends import with_rule_layers
+def fold_tagger(directory: Path, layers: RuleLayers) -> EntityTagger:
+    """The fold model with the rule layers chosen (the pipeline runs them all)."""
     from workers.ner.crf import CrfTagger
     from workers.ner.resources import load_resources
 
-    return with_rule_layers(
-        CrfTagger.load(directory), load_resources(), titles=titles, places=places, institutions=institutions
-    )
+    return with_rule_layers(CrfTagger.load(directory), load_resources(), layers)
 
 
 def fold_predictions(
@@ -127,9 +125,7 @@ def fold_predictions(
     options: FoldOptions,
     folds: int = DEFAULT_FOLDS,
     *,
-    institutions: bool = False,
-    titles: bool = False,
-    places: bool = False,
+    layers: RuleLayers = NO_RULE_LAYERS,
     jobs: int = 1,
     models_dir: Path,
 ) -> list[tuple[Fold[Sentence], list[list[str]]]]:
@@ -138,7 +134,7 @@ def fold_predictions(
     directories = fold_models(split, options, models_dir, jobs)
     predictions = []
     for fold, directory in zip(split, directories, strict=True):
-        tagger = fold_tagger(directory, institutions, titles, places)
+        tagger = fold_tagger(directory, layers)
         predictions.append((fold, tag_sentences(tagger, [s.tokens for s in fold.held_out])))
     return predictions
 
@@ -160,9 +156,7 @@ def run_folds(
     options: FoldOptions,
     folds: int = DEFAULT_FOLDS,
     *,
-    institutions: bool = False,
-    titles: bool = False,
-    places: bool = False,
+    layers: RuleLayers = NO_RULE_LAYERS,
     document: DocumentRules | None = None,
     jobs: int = 1,
     models_dir: Path | None = None,
@@ -170,14 +164,7 @@ def run_folds(
     """Train and score every fold (see the module's docstring)."""
     with tempfile.TemporaryDirectory() as scratch:
         predictions = fold_predictions(
-            sentences,
-            options,
-            folds,
-            institutions=institutions,
-            titles=titles,
-            places=places,
-            jobs=jobs,
-            models_dir=models_dir or Path(scratch),
+            sentences, options, folds, layers=layers, jobs=jobs, models_dir=models_dir or Path(scratch)
         )
     return score_folds(predictions, document)
 
@@ -276,19 +263,17 @@ def main(argv: list[str] | None = None) -> int:
         extra=extra,
     )
     document = document_rules(args.document, args.window)
+    chosen = RuleLayers(titles=args.titles, places=args.places, institutions=args.institutions)
     results = run_folds(
         sentences,
         options,
         args.folds,
-        institutions=args.institutions,
-        titles=args.titles,
-        places=args.places,
+        layers=chosen,
         document=document,
         jobs=args.jobs,
         models_dir=args.models,
     )
-    layers = ["titles"] * args.titles + ["places"] * args.places + ["institutions"] * args.institutions
-    layers += [f"document {document}"] * (document is not None)
+    layers = chosen.names + [f"document {document}"] * (document is not None)
     print(
         f"{len(sentences)} train sentences, {args.folds} consecutive folds; CRF {asdict(options.params)}"
         f"{' + ' + ' + '.join(layers) if layers else ''}"

@@ -12,7 +12,7 @@ import pytest
 
 from lab.untrained_bert import build_untrained_model
 from workers.errors import ConfigurationError, MissingDependencyError
-from workers.ner.backends import load_tagger, with_rule_layers
+from workers.ner.backends import RuleLayers, load_tagger, with_rule_layers
 from workers.ner.bert import CamelBertTagger
 from workers.ner.crf import CrfTagger
 from workers.ner.resources import Resources
@@ -106,4 +106,4 @@ def test_the_rule_layers_wrap_the_model_persons_and_places_first_then_institutio
     # The institution's name holds the place the place layer found, and stops at the rank's person.
     tokens = ["مديرية", "أمن", "سرت", "العقيد", "ميمي", "الطرشناني"]
     assert tagger.tag(tokens) == ["B-ORG", "I-ORG", "I-ORG", "O", "B-PER", "I-PER"]
-    assert with_rule_layers(Silent(), places, titles=False, places=False).name == "silent+institutions"
+    assert with_rule_layers(Silent(), places, RuleLayers(titles=False, places=False)).name == "silent+institutions"

@@ -47,3 +47,28 @@ def map_standard_tag(tag: str) -> str:
     if prefix not in ("B", "I") or entity_type not in ENTITY_TYPES:
         raise ValueError(f"unknown tag {tag!r}")
     return f"{prefix}-{entity_type}"
+
+
+class RuleLayer:
+    """A rule over another tagger's output: it tags what the wrapped tagger does, then `revise`s the
+    tags of each sentence; batched whenever the wrapped tagger is. Its name says it is there."""
+
+    #: Appended to the wrapped tagger's name: `crf+institutions`.
+    suffix = "rules"
+
+    def __init__(self, tagger: EntityTagger) -> None:
+        self._tagger = tagger
+        self.name = f"{tagger.name}+{self.suffix}"
+        self.version = tagger.version
+
+    def revise(self, tokens: Sequence[str], tags: list[str]) -> list[str]:
+        """The sentence's tags with this layer's rule applied (`tags` may be changed in place)."""
+        raise NotImplementedError
+
+    def tag(self, tokens: Sequence[str]) -> list[str]:
+        return self.revise(tokens, self._tagger.tag(tokens))
+
+    def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
+        """`tag` for each sentence, the wrapped tagger's part in one batch when it can."""
+        tagged = tag_sentences(self._tagger, sentences)
+        return [self.revise(tokens, tags) for tokens, tags in zip(sentences, tagged, strict=True)]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from workers.errors import ConfigurationError, MissingDependencyError
@@ -60,17 +61,25 @@ def load_tagger(backend: str, model_path: Path | None) -> EntityTagger:
     raise ConfigurationError(f"{ENVIRONMENT['tagger']} must be one of {', '.join(TAGGERS)}, got {backend!r}")
 
 
-def with_rule_layers(
-    model: EntityTagger,
-    resources: Resources,
-    *,
-    titles: bool = True,
-    places: bool = True,
-    institutions: bool = True,
-) -> EntityTagger:
-    """`model` with the rule layers over it, as the pipeline tags (all; the evaluation can leave some
-    out): persons after ranks and places after place nouns first, so that institutions' names stop
-    where those persons begin and may hold those places."""
-    tagger = TitledPersonTagger(model) if titles else model
-    tagger = PlaceTagger(tagger, resources) if places else tagger
-    return InstitutionTagger(tagger, resources) if institutions else tagger
+@dataclass(frozen=True, slots=True)
+class RuleLayers:
+    """Which rule layers wrap the model: all of them in the pipeline; the lab can leave some out."""
+
+    titles: bool = True
+    places: bool = True
+    institutions: bool = True
+
+    @property
+    def names(self) -> list[str]:
+        return [name for name in ("titles", "places", "institutions") if getattr(self, name)]
+
+
+NO_RULE_LAYERS = RuleLayers(titles=False, places=False, institutions=False)
+
+
+def with_rule_layers(model: EntityTagger, resources: Resources, layers: RuleLayers = RuleLayers()) -> EntityTagger:
+    """`model` with the chosen rule layers over it: persons after ranks and places after place nouns
+    first, so that institutions' names stop where those persons begin and may hold those places."""
+    tagger = TitledPersonTagger(model) if layers.titles else model
+    tagger = PlaceTagger(tagger, resources) if layers.places else tagger
+    return InstitutionTagger(tagger, resources) if layers.institutions else tagger

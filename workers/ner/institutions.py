@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 
-from workers.ner import EntityTagger, tag_sentences
+from workers.ner import EntityTagger, RuleLayer
 from workers.ner.resources import Resources
 from workers.ner.spans import bio_spans
 from workers.ner.words import FUNCTION_WORDS, RANKS, TIME_WORDS, TITLES
@@ -109,15 +109,15 @@ def institution_spans(normalized: Sequence[str], place: Callable[[int], bool]) -
     return spans
 
 
-class InstitutionTagger:
+class InstitutionTagger(RuleLayer):
     """Wraps a tagger and tags institutions as ORG where it left them out; the places a name may
     hold are those the tagger found and those of the `resources`' gazetteer (the shipped one:
     `load_resources()`)."""
 
+    suffix = "institutions"
+
     def __init__(self, tagger: EntityTagger, resources: Resources) -> None:
-        self._tagger = tagger
-        self.name = f"{tagger.name}+institutions"
-        self.version = tagger.version
+        super().__init__(tagger)
 
         @lru_cache(maxsize=65_536)
         def known_place(word: str) -> bool:
@@ -125,15 +125,7 @@ class InstitutionTagger:
 
         self._is_place = known_place
 
-    def tag(self, tokens: Sequence[str]) -> list[str]:
-        return self._add_institutions(tokens, self._tagger.tag(tokens))
-
-    def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
-        """`tag` for each sentence, the wrapped tagger's part in one batch when it can."""
-        tagged = tag_sentences(self._tagger, sentences)
-        return [self._add_institutions(tokens, tags) for tokens, tags in zip(sentences, tagged, strict=True)]
-
-    def _add_institutions(self, tokens: Sequence[str], tags: list[str]) -> list[str]:
+    def revise(self, tokens: Sequence[str], tags: list[str]) -> list[str]:
         if not any(map(_is_institution_token, tokens)):
             return tags  # most sentences: decided by one cached look-up per token
         normalized = [normalize_arabic_word(token) for token in tokens]

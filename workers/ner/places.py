@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from workers.ner import EntityTagger, tag_sentences
+from workers.ner import EntityTagger, RuleLayer
 from workers.ner.resources import Resources
 from workers.text.clitics import proclitic_readings
 from workers.text.normalize import normalize_arabic_word
@@ -24,13 +24,13 @@ def _governs_a_place(token: str) -> bool:
     return word in PLACE_NOUNS or any(reading.stem in PLACE_NOUNS for reading in proclitic_readings(word))
 
 
-class PlaceTagger:
+class PlaceTagger(RuleLayer):
     """Wraps a tagger and tags as LOC a gazetteer place right after a place noun, where it left it O."""
 
+    suffix = "places"
+
     def __init__(self, tagger: EntityTagger, resources: Resources) -> None:
-        self._tagger = tagger
-        self.name = f"{tagger.name}+places"
-        self.version = tagger.version
+        super().__init__(tagger)
 
         @lru_cache(maxsize=65_536)
         def listed_place(token: str) -> bool:
@@ -39,15 +39,7 @@ class PlaceTagger:
 
         self._listed_place = listed_place
 
-    def tag(self, tokens: Sequence[str]) -> list[str]:
-        return self._add_places(tokens, self._tagger.tag(tokens))
-
-    def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
-        """`tag` for each sentence, the wrapped tagger's part in one batch when it can."""
-        tagged = tag_sentences(self._tagger, sentences)
-        return [self._add_places(tokens, tags) for tokens, tags in zip(sentences, tagged, strict=True)]
-
-    def _add_places(self, tokens: Sequence[str], tags: list[str]) -> list[str]:
+    def revise(self, tokens: Sequence[str], tags: list[str]) -> list[str]:
         for index in range(1, len(tokens)):
             if (
                 tags[index] == "O"

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from workers.ner import EntityTagger, tag_sentences
+from workers.ner import RuleLayer
 from workers.ner.spans import bio_spans
 from workers.ner.words import FUNCTION_WORDS, RANKS, TIME_WORDS, TITLES
 from workers.text.clitics import CONJUNCTIONS
@@ -62,18 +62,10 @@ def add_titled_persons(tokens: Sequence[str], tags: list[str]) -> list[str]:
     return tags
 
 
-class TitledPersonTagger:
-    """Wraps a tagger and adds the persons named after a title where it missed or cut them."""
+class TitledPersonTagger(RuleLayer):
+    """Wraps a tagger and adds the persons named after a rank where it missed or cut them."""
 
-    def __init__(self, tagger: EntityTagger) -> None:
-        self._tagger = tagger
-        self.name = f"{tagger.name}+titles"
-        self.version = tagger.version
+    suffix = "titles"
 
-    def tag(self, tokens: Sequence[str]) -> list[str]:
-        return add_titled_persons(tokens, self._tagger.tag(tokens))
-
-    def tag_sentences(self, sentences: Sequence[Sequence[str]]) -> list[list[str]]:
-        """`tag` for each sentence, the wrapped tagger's part in one batch when it can."""
-        tagged = tag_sentences(self._tagger, sentences)
-        return [add_titled_persons(tokens, tags) for tokens, tags in zip(sentences, tagged, strict=True)]
+    def revise(self, tokens: Sequence[str], tags: list[str]) -> list[str]:
+        return add_titled_persons(tokens, tags)
