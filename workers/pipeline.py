@@ -82,6 +82,11 @@ class Pipeline:
         self._language_model = language_model
         self._tagger_info: TaggerInfo = {"name": tagger.name, "version": tagger.version}
 
+    @property
+    def tagger(self) -> TaggerInfo:
+        """The name and version of the tagger every enriched record names."""
+        return self._tagger_info
+
     @classmethod
     def load(cls, tagger: EntityTagger, time_limit: float | None = None) -> Pipeline:
         """The production pipeline around `tagger`, with the bundled language model."""

@@ -175,18 +175,17 @@ def run_broker_parts(
 
 def run(arguments: argparse.Namespace) -> dict[str, Any]:
     """Every requested part, with the facts needed to read the numbers."""
-    from workers.ner.backends import load_tagger
-    from workers.pipeline import Pipeline
+    from workers.cli.commands import load_pipeline
 
     parts = arguments.part or list(PARTS)
     settings = Settings.from_env()
-    tagger = load_tagger(settings.tagger, Path(settings.tagger_model) if settings.tagger_model else None)
+    pipeline = load_pipeline(settings)  # the worker's own: the configured tagger and the rule layers
     sentences = load_sentences(arguments.corpus)
     results: dict[str, Any] = {
         "date": system.now(),
         "machine": system.machine(),
         "versions": system.package_versions(),
-        "tagger": {"name": tagger.name, "version": tagger.version},
+        "tagger": dict(pipeline.tagger),
         "options": {name: size(arguments, name) for name in SIZES} | {"parts": parts},
         "corpus": {
             "path": str(arguments.corpus or default_corpus()),
@@ -199,7 +198,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     if "offline" in parts:
         results["offline"] = {
             "load_average_before": system.load_average(),
-            **run_offline_part(arguments, sentences, Pipeline.load(tagger)),
+            **run_offline_part(arguments, sentences, pipeline),
         }
     if "stream" in parts or "scale" in parts:
         run_broker_parts(arguments, parts, sentences, results)
