@@ -30,6 +30,7 @@ from typing import Literal
 from workers.ner import OUTSIDE
 from workers.ner.normal_form import strip_proclitic
 from workers.ner.spans import bio_spans
+from workers.ner.words import NEVER_NAMES
 from workers.text.clitics import proclitic_readings
 from workers.text.normalize import normalize_arabic_word
 
@@ -50,14 +51,6 @@ TRAILING_PARTICLES = frozenset(
     }
 )  # fmt: skip
 NAME_PARTICLES = LEADING_PARTICLES | TRAILING_PARTICLES
-#: Function words never tagged alone: some normalize to a name («على» and «علي» are both «علي»).
-FUNCTION_WORDS = frozenset(
-    {
-        "في", "من", "علي", "الي", "عن", "مع", "بين", "حتي", "منذ", "عند", "لدي", "تحت", "فوق", "حول",
-        "خلال", "ضد", "نحو", "التي", "الذي", "الذين", "ان", "او", "ام", "ثم", "قد", "كما", "ما", "لا",
-        "لم", "لن", "هذا", "هذه", "ذلك", "تلك", "هو", "هي", "كان", "كانت", "قال", "بعد", "قبل", "كل",
-    }
-)  # fmt: skip
 #: The fewest letters a name part must have to be tagged on its own.
 MIN_NAME_PART_LETTERS = 3
 
@@ -140,8 +133,8 @@ def _name_on_its_own(part: tuple[str, ...]) -> bool:
     several words, neither beginning with a trailing particle nor ending with a leading one."""
     if len(part) == 1:
         word = part[0]
-        return word not in NAME_PARTICLES | FUNCTION_WORDS and sum(map(str.isalpha, word)) >= MIN_NAME_PART_LETTERS
-    return part[0] not in TRAILING_PARTICLES | FUNCTION_WORDS and part[-1] not in LEADING_PARTICLES
+        return word not in NAME_PARTICLES | NEVER_NAMES and sum(map(str.isalpha, word)) >= MIN_NAME_PART_LETTERS
+    return part[0] not in TRAILING_PARTICLES | NEVER_NAMES and part[-1] not in LEADING_PARTICLES
 
 
 def _mentions(
@@ -154,7 +147,7 @@ def _mentions(
             entity = list(words[span.start : span.end])
             if not all(map(_has_letter, entity)):
                 continue
-            if len(entity) >= rules.min_tokens and not (len(entity) == 1 and entity[0] in FUNCTION_WORDS):
+            if len(entity) >= rules.min_tokens and not (len(entity) == 1 and entity[0] in NEVER_NAMES):
                 key = (_entity_first_word(entity[0], rules), *entity[1:])
                 found.setdefault(key, []).append(_Mention(index, span.end, span.type, name_part=False))
             if span.type == PER:

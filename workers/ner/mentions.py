@@ -38,8 +38,10 @@ def written_proclitic(token: str, reading: Reading | None) -> str:
     no prefix splits the token that way (a letter composed across the cut), the token stays whole.
     """
     letters = drawn_clitics(reading)
+    if not letters:
+        return ""  # most entities: nothing taken off
     normalized = normalize_arabic_word(token)
-    if not letters or not normalized.startswith(letters):
+    if not normalized.startswith(letters):
         return ""
     rest = normalized[len(letters) :]
     cut = 0

@@ -1,6 +1,6 @@
-"""The closed word classes the rule layers read, normalized, each listed once: function words, words of
-time, ranks and titles of persons (`institutions` ends a name at any of them; `titles` finds the
-person after a rank or title)."""
+"""The closed word classes the rule layers and the document pass read, normalized, each listed once:
+function words, words of time, ranks and titles of persons (`institutions` ends a name at any of
+them; `titles` finds the person after a rank; `document` never tags the function words alone)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,11 @@ FUNCTION_WORDS = frozenset(
         "هذه", "ذلك", "تلك", "ان", "او", "ثم", "قد", "كما",
     }
 )  # fmt: skip
+#: Words never tagged as a name on their own by the document pass: the function words, and more
+#: particles, pronouns and verbs (some normalize to a name: «على» and «علي» are both «علي»).
+NEVER_NAMES = FUNCTION_WORDS | frozenset(
+    {"ام", "بعد", "قبل", "قال", "كان", "كانت", "كل", "لا", "لم", "لن", "ما", "هو", "هي"}
+)
 #: Words of time («... اليوم», «... الماضي») and the days of the week.
 TIME_WORDS = frozenset(
     {
