@@ -72,6 +72,7 @@ def test_an_article_becomes_its_enriched_record_then_one_record_per_mention(pipe
     assert (outputs[0].key, outputs[0].dedupe_key) == (b"a-1", enriched["dedupe_key"])
     assert [output.key for output in outputs[1:]] == [mention["entity"]["normalized"].encode() for mention in mentions]
     assert all(output.dedupe_key is None for output in outputs[1:])
+    assert all(output.headers == () for output in outputs)
 
 
 def test_an_unreadable_input_is_dead_lettered_with_its_reason_source_and_payload(pipeline: Pipeline) -> None:
@@ -82,6 +83,12 @@ def test_an_unreadable_input_is_dead_lettered_with_its_reason_source_and_payload
     assert letter["source"] == SOURCE
     assert letter["payload"] == {"encoding": "utf-8", "data": "{not json", "size": 9, "truncated": False}
     assert outputs[0].key is None  # no article id could be read
+    assert dict(outputs[0].headers) == {
+        "khabar.error.kind": b"not_json",
+        "khabar.error.message": letter["error"]["message"].encode(),
+        "khabar.source.file": b"input.jsonl",
+        "khabar.source.line": b"7",
+    }
 
 
 def test_an_input_over_the_input_limit_is_too_large_and_kept_up_to_the_limit(pipeline: Pipeline) -> None:

@@ -12,15 +12,26 @@ def test_defaults_need_no_environment() -> None:
     assert settings.topics == ("articles.raw", "articles.enriched", "articles.entities", "articles.dead-letter")
     assert settings.partitions == 8
     assert settings.max_record_bytes == 1024 * 1024
-    assert settings.web_enabled is False
-    assert settings.web_host == "127.0.0.1"
+    assert (settings.metrics_host, settings.metrics_port) == ("127.0.0.1", 9400)
+    assert (settings.log_level, settings.log_format, settings.connect_timeout) == ("info", "text", 10.0)
 
 
 def test_environment_variables_override_defaults() -> None:
     settings = Settings.from_env(
-        {"KAFKA_BOOTSTRAP_SERVERS": "kafka:9092", "KHABAR_PARTITIONS": "16", "KHABAR_WEB_ENABLED": "yes"}
+        {"KAFKA_BOOTSTRAP_SERVERS": "kafka:9092", "KHABAR_PARTITIONS": "16", "KHABAR_METRICS_PORT": "0"}
     )
-    assert (settings.bootstrap_servers, settings.partitions, settings.web_enabled) == ("kafka:9092", 16, True)
+    assert (settings.bootstrap_servers, settings.partitions, settings.metrics_port) == ("kafka:9092", 16, 0)
+
+
+def test_levels_protocols_and_mechanisms_are_read_in_either_case() -> None:
+    settings = Settings.from_env(
+        {"KHABAR_LOG_LEVEL": "WARNING", "KAFKA_SECURITY_PROTOCOL": "sasl_ssl", "KAFKA_SASL_MECHANISM": "scram-sha-512"}
+    )
+    assert (settings.log_level, settings.security_protocol, settings.sasl_mechanism) == (
+        "warning",
+        "SASL_SSL",
+        "SCRAM-SHA-512",
+    )
 
 
 @pytest.mark.parametrize(
@@ -28,7 +39,14 @@ def test_environment_variables_override_defaults() -> None:
     [
         ({"KHABAR_PARTITIONS": "eight"}, "KHABAR_PARTITIONS='eight' is not a valid int"),
         ({"KHABAR_PARTITIONS": "0"}, "KHABAR_PARTITIONS must be at least 1"),
-        ({"KHABAR_WEB_ENABLED": "maybe"}, "KHABAR_WEB_ENABLED='maybe' is not a valid bool"),
+        ({"KHABAR_METRICS_PORT": "web"}, "KHABAR_METRICS_PORT='web' is not a valid int"),
+        ({"KHABAR_METRICS_PORT": "65536"}, "KHABAR_METRICS_PORT must be a port"),
+        ({"KHABAR_LOG_LEVEL": "loud"}, "KHABAR_LOG_LEVEL must be one of debug, info, warning, error, got 'loud'"),
+        ({"KHABAR_LOG_FORMAT": "xml"}, "KHABAR_LOG_FORMAT must be one of text, json"),
+        ({"KAFKA_SECURITY_PROTOCOL": "TLS"}, "KAFKA_SECURITY_PROTOCOL must be one of PLAINTEXT, SSL"),
+        ({"KAFKA_SASL_MECHANISM": "GSSAPI"}, "KAFKA_SASL_MECHANISM must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512"),
+        ({"KHABAR_CONNECT_TIMEOUT": "-1"}, "KHABAR_CONNECT_TIMEOUT must not be negative"),
+        ({"KHABAR_COMPRESSION": "brotli"}, "KHABAR_COMPRESSION must be one of none, gzip"),
         ({"KHABAR_HEARTBEAT_INTERVAL": "10"}, "must be below KHABAR_SESSION_TIMEOUT"),
         ({"KHABAR_TAGGER": "spacy"}, "KHABAR_TAGGER must be one of crf, neural, camel-bert"),
     ],
@@ -45,7 +63,7 @@ def test_the_password_never_shows() -> None:
 
 
 def test_settings_survive_the_trip_through_the_environment() -> None:
-    settings = Settings.from_env({"KHABAR_WEB_ENABLED": "true", "KHABAR_BATCH_SECONDS": "0.2"})
+    settings = Settings.from_env({"KHABAR_METRICS_PORT": "9500", "KHABAR_BATCH_SECONDS": "0.2"})
     assert Settings.from_env(to_environment(settings)) == settings
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from workers.contract.records import Rejection, Source
-from workers.contract.wire import dead_letter, decode_raw, encode
+from workers.contract.wire import Headers, dead_letter, dead_letter_headers, decode_raw, encode
 from workers.errors import EnrichmentTimeout
 from workers.pipeline import Enriched, Pipeline
 
@@ -24,13 +24,15 @@ OutputKind = Literal["enriched", "entity", "dead_letter"]
 class Output:
     """One outgoing record: which stream it belongs to, its key and its encoded value.
 
-    An enriched record also carries its article's `dedupe_key`, by which the stream skips replays.
+    An enriched record also carries its article's `dedupe_key`, by which the stream skips replays; a
+    dead letter carries its reason and origin as record headers too.
     """
 
     kind: OutputKind
     key: bytes | None
     value: bytes
     dedupe_key: str | None = None
+    headers: Headers = ()
 
 
 def route(pipeline: Pipeline, payload: bytes, source: Source, max_bytes: int, max_output_bytes: int) -> list[Output]:
@@ -51,7 +53,8 @@ def route(pipeline: Pipeline, payload: bytes, source: Source, max_bytes: int, ma
             article_id=outcome.article["id"],
         )
     key = outcome.article_id.encode() if outcome.article_id else None
-    return [Output("dead_letter", key, encode(dead_letter(outcome, payload, source, max_bytes)))]
+    letter = dead_letter(outcome, payload, source, max_bytes)
+    return [Output("dead_letter", key, encode(letter), headers=dead_letter_headers(letter))]
 
 
 def _enrich(pipeline: Pipeline, payload: bytes, max_bytes: int) -> Enriched | Rejection:

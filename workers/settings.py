@@ -14,6 +14,12 @@ MIB = 1024 * 1024
 TAGGERS = ("crf", "neural", "camel-bert")
 #: Codecs of the records Khabar writes; every codec is read whatever this says.
 COMPRESSIONS = ("none", "gzip", "snappy", "lz4", "zstd")
+LOG_LEVELS = ("debug", "info", "warning", "error")
+#: `text`: one line a record for people; `json`: one JSON object a line for log collectors.
+LOG_FORMATS = ("text", "json")
+SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
+#: The SASL mechanisms both Kafka clients (kafka-python for the CLI, aiokafka for the worker) speak without extras.
+SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
 
 
 @dataclass(frozen=True)
@@ -42,16 +48,25 @@ class Settings:
     compression: str = "lz4"
     tagger: str = "crf"
     tagger_model: str = ""
-    web_enabled: bool = False
-    web_host: str = "127.0.0.1"
-    web_port: int = 6066
     data_dir: str = "/tmp/khabar"
     log_level: str = "info"
+    log_format: str = "text"
+    #: How long a command waits for an unreachable broker before it gives up with one error line.
+    connect_timeout: float = 10.0
+    metrics_host: str = "127.0.0.1"
+    #: 0 serves no metrics.
+    metrics_port: int = 9400
     security_protocol: str = "PLAINTEXT"
     sasl_mechanism: str = ""
     sasl_username: str = ""
     sasl_password: str = ""
     ssl_cafile: str = ""
+
+    def __post_init__(self) -> None:
+        # Spelled as people and Kafka's tools spell them: `INFO` is `info`, `sasl_ssl` is `SASL_SSL`.
+        object.__setattr__(self, "log_level", self.log_level.lower())
+        object.__setattr__(self, "security_protocol", self.security_protocol.upper())
+        object.__setattr__(self, "sasl_mechanism", self.sasl_mechanism.upper())
 
     def __repr__(self) -> str:
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -103,23 +118,28 @@ class Settings:
                 f"{ENVIRONMENT['heartbeat_interval']} ({self.heartbeat_interval}) must be below "
                 f"{ENVIRONMENT['session_timeout']} ({self.session_timeout})"
             )
-        if self.compression not in COMPRESSIONS:
+        for name, allowed in (
+            ("compression", COMPRESSIONS),
+            ("tagger", TAGGERS),
+            ("log_level", LOG_LEVELS),
+            ("log_format", LOG_FORMATS),
+            ("security_protocol", SECURITY_PROTOCOLS),
+            ("sasl_mechanism", ("", *SASL_MECHANISMS)),
+        ):
+            if getattr(self, name) not in allowed:
+                shown = ", ".join(value for value in allowed if value)
+                raise ConfigurationError(f"{ENVIRONMENT[name]} must be one of {shown}, got {getattr(self, name)!r}")
+        for name in ("connect_timeout", "enrich_time_limit", "dedupe_horizon"):
+            if getattr(self, name) < 0:
+                raise ConfigurationError(f"{ENVIRONMENT[name]} must not be negative, got {getattr(self, name)}")
+        if not 0 <= self.metrics_port <= 65535:
             raise ConfigurationError(
-                f"{ENVIRONMENT['compression']} must be one of {', '.join(COMPRESSIONS)}, got {self.compression!r}"
-            )
-        if self.tagger not in TAGGERS:
-            raise ConfigurationError(
-                f"{ENVIRONMENT['tagger']} must be one of {', '.join(TAGGERS)}, got {self.tagger!r}"
+                f"{ENVIRONMENT['metrics_port']} must be a port (0 turns metrics off), got {self.metrics_port}"
             )
 
 
 def _parse(name: str, raw: str, kind: type) -> Any:
     try:
-        if kind is bool:
-            lowered = raw.strip().lower()
-            if lowered not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
-                raise ValueError(raw)
-            return lowered in ("1", "true", "yes", "on")
         return kind(raw)
     except ValueError:
         raise ConfigurationError(f"{ENVIRONMENT[name]}={raw!r} is not a valid {kind.__name__}") from None
@@ -142,9 +162,4 @@ ENVIRONMENT: dict[str, str] = {
 
 def to_environment(settings: Settings) -> dict[str, str]:
     """The environment variables that reproduce `settings` in a child process."""
-    return {
-        ENVIRONMENT[field.name]: str(getattr(settings, field.name)).lower()
-        if isinstance(getattr(settings, field.name), bool)
-        else str(getattr(settings, field.name))
-        for field in fields(settings)
-    }
+    return {ENVIRONMENT[field.name]: str(getattr(settings, field.name)) for field in fields(settings)}

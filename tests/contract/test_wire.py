@@ -9,9 +9,9 @@ import orjson
 import pytest
 
 from tests.data.malformed_lines import malformed_lines
-from workers.contract.records import RawArticle, Rejection
+from workers.contract.records import RawArticle, Rejection, TopicSource
 from workers.contract.schemas import is_rfc3339, schema_errors
-from workers.contract.wire import dead_letter, decode_raw, dedupe_key, encode, now_rfc3339
+from workers.contract.wire import dead_letter, dead_letter_headers, decode_raw, dedupe_key, encode, now_rfc3339
 from workers.settings import MIB
 
 DATA = Path(__file__).parents[1] / "data"
@@ -127,3 +127,16 @@ def test_dedupe_key_is_stable_for_the_same_content_and_changes_with_it() -> None
     edited = dedupe_key(RawArticle({"id": "a-1", "body": "خبر عاجل جدا", "title": "عنوان"}))
     assert first == reordered != edited
     assert first.startswith("a-1:")
+
+
+def test_dead_letter_headers_carry_the_reason_and_the_record_it_came_from() -> None:
+    source: TopicSource = {"topic": "articles.raw", "partition": 3, "offset": 41, "key": "a-1"}
+    letter = dead_letter(Rejection("schema", "body: required", article_id="a-1"), b"{}", source, MIB)
+
+    assert dead_letter_headers(letter) == (
+        ("khabar.error.kind", b"schema"),
+        ("khabar.error.message", b"body: required"),
+        ("khabar.source.topic", b"articles.raw"),
+        ("khabar.source.partition", b"3"),
+        ("khabar.source.offset", b"41"),
+    )

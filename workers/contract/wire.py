@@ -88,6 +88,25 @@ def dead_letter(rejection: Rejection, payload: bytes, source: Source, max_bytes:
     return record
 
 
+#: Kafka record headers: (name, value) pairs, as both Kafka clients take them.
+Headers = tuple[tuple[str, bytes], ...]
+#: The prefix of the dead-letter headers, after Kafka Connect's `__connect.errors.`.
+DEAD_LETTER_HEADER_PREFIX = "khabar."
+
+
+def dead_letter_headers(record: DeadLetter) -> Headers:
+    """The reason and origin of a dead letter as record headers, readable without parsing the value.
+
+    `khabar.error.kind`, `khabar.error.message`, and the source: `khabar.source.topic`, `.partition`,
+    `.offset` for a record, `khabar.source.file`, `.line` for a line of a file.
+    """
+    fields: dict[str, object] = {"error.kind": record["error"]["kind"], "error.message": record["error"]["message"]}
+    fields |= {f"source.{name}": value for name, value in record["source"].items() if name != "key"}
+    return tuple(
+        (DEAD_LETTER_HEADER_PREFIX + name, str(value).encode()) for name, value in fields.items() if value is not None
+    )
+
+
 def now_rfc3339() -> str:
     """The current UTC time as an RFC 3339 string with milliseconds."""
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

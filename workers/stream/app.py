@@ -51,8 +51,7 @@ def create_app(settings: Settings) -> faust.App:
         producer_max_request_size=output_record_limit(settings),
         producer_acks=-1,
         producer_compression_type=settings.compression_type,
-        web_enabled=settings.web_enabled,
-        web_bind=settings.web_host,
-        web_port=settings.web_port,
+        # Khabar serves its own metrics and health checks (KHABAR_METRICS_PORT), not Faust's web views.
+        web_enabled=False,
         datadir=str(settings.state_dir / settings.app_id),
     )
