@@ -218,9 +218,9 @@ def single_threaded_libraries() -> None:
 def main(argv: Sequence[str] | None = None, output: Callable[[str], None] = print) -> int:
     arguments = build_parser().parse_args(argv)
     if not logging.getLogger().handlers:
-        from workers.cli import configure_logging
+        from workers import logs
 
-        configure_logging("info")
+        logs.configure("info", "text")
     single_threaded_libraries()
     try:
         results = run(arguments)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from workers import __version__
+from workers import __version__, logs
 from workers.brokers import ENGINES
 from workers.errors import KhabarError
 from workers.settings import ENVIRONMENT, Settings
@@ -115,24 +115,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-#: Client libraries whose INFO lines describe every connection; people need their warnings only.
-QUIET_LOGGERS = ("kafka", "aiokafka")
-
-
-def configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)-7s %(name)s: %(message)s", stream=sys.stderr
-    )
-    for name in QUIET_LOGGERS:
-        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     arguments = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
-        configure_logging(arguments.log_level or settings.log_level)
+        logs.configure(arguments.log_level or settings.log_level, settings.log_format)
         return run(arguments, settings)
     except KhabarError as error:
         print(f"khabar: error: {error}", file=sys.stderr)
