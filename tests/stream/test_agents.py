@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import faust
@@ -12,10 +13,12 @@ import orjson
 import pytest
 from aiokafka.errors import KafkaConnectionError
 
+from workers.contract.wire import Headers
 from workers.pipeline import Pipeline
 from workers.settings import Settings
 from workers.stream import agents
 from workers.stream.app import create_app
+from workers.stream.metrics import StreamMetrics
 from workers.stream.published import PublishedKeys
 from workers.text.language import LanguageDetector
 
@@ -36,15 +39,17 @@ class RecordingProducer:
 
     def __init__(self, failures: int = 0) -> None:
         self.sent: dict[str, list[tuple[bytes | None, Any]]] = {"enriched": [], "entities": [], "dead_letter": []}
+        self.headers: dict[str, list[Headers]] = {"enriched": [], "entities": [], "dead_letter": []}
         self.failures = failures
 
     async def send(
-        self, topic: str, key: bytes | None, value: bytes | None, partition: int | None
+        self, topic: str, key: bytes | None, value: bytes | None, partition: int | None, headers: Headers = ()
     ) -> asyncio.Future[None]:
         if topic == "enriched" and self.failures:
             self.failures -= 1
             raise KafkaConnectionError("broker went away")
         self.sent[topic].append((key, orjson.loads(value or b"null")))
+        self.headers[topic].append(headers)
         delivered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         delivered.set_result(None)
         return delivered
@@ -65,33 +70,49 @@ class PoisonTagger(PlaceTagger):
         return super().tag(tokens)
 
 
+@dataclass(frozen=True)
+class AgentRun:
+    """What an agent under test sent, and what it counted."""
+
+    producer: RecordingProducer
+    metrics: StreamMetrics
+
+    @property
+    def sent(self) -> dict[str, list[tuple[bytes | None, Any]]]:
+        return self.producer.sent
+
+    def sample(self, name: str, **labels: str) -> float | None:
+        return self.metrics.registry.get_sample_value(name, labels)
+
+
 async def run_agent(
     app: faust.App,
     inputs: list[bytes],
     enriched_failures: int = 0,
     tagger: PlaceTagger | None = None,
     published: PublishedKeys | None = None,
-) -> dict[str, list[tuple[bytes | None, Any]]]:
+) -> AgentRun:
     settings = Settings.from_env({}, batch_size=4, batch_seconds=0.01)
     topics = agents.declare_topics(app, settings)
     routed = agents.Topics(topics.raw, {"enriched": "enriched", "entity": "entities", "dead_letter": "dead_letter"})
     producer = RecordingProducer(enriched_failures)
+    metrics = StreamMetrics()
     pipeline = Pipeline(LanguageDetector.load(), tagger or PlaceTagger())
-    agent = agents.EnrichAgent(pipeline, routed, producer.send, settings, published)
+    agent = agents.EnrichAgent(pipeline, routed, producer.send, settings, metrics, published)
     faust_agent = app.agent(topics.raw, name=f"enrich-under-test-{len(app.agents)}")(agent)
     async with faust_agent.test_context() as context:
         for payload in inputs:
             await context.put(payload, key=None)
         for _ in range(200):
-            if agent.counts["input"] == len(inputs):
+            if metrics.totals["input"] == len(inputs):
                 break
             await asyncio.sleep(0.02)
-    return producer.sent
+    return AgentRun(producer, metrics)
 
 
 def test_routes_enriched_mentions_and_dead_letters(app: faust.App) -> None:
     inputs = ['{"id": "a-1", "body": "اجتماع في سرت اليوم"}'.encode(), b"not json", b"[]"]
-    sent = asyncio.run(run_agent(app, inputs))
+    sent = asyncio.run(run_agent(app, inputs)).sent
     assert [key for key, _ in sent["enriched"]] == [b"a-1"]
     assert [(key, value["entity"]["text"]) for key, value in sent["entities"]] == [("سرت".encode(), "سرت")]
     kinds = sorted(value["error"]["kind"] for _, value in sent["dead_letter"])
@@ -101,14 +122,16 @@ def test_routes_enriched_mentions_and_dead_letters(app: faust.App) -> None:
 
 def test_broker_errors_are_retried_not_dead_lettered(app: faust.App) -> None:
     inputs = ['{"id": "a-2", "body": "خبر"}'.encode()]
-    sent = asyncio.run(run_agent(app, inputs, enriched_failures=2))
+    run = asyncio.run(run_agent(app, inputs, enriched_failures=2))
+    sent = run.sent
     assert [key for key, _ in sent["enriched"]] == [b"a-2"]
     assert sent["dead_letter"] == []
+    assert run.sample("khabar_send_retries_total") == 2
 
 
 def test_a_poison_article_is_dead_lettered_and_the_stream_goes_on(app: faust.App) -> None:
     inputs = ['{"id": "p-1", "body": "خبر عن سم"}'.encode(), '{"id": "p-2", "body": "خبر من سرت"}'.encode()]
-    sent = asyncio.run(run_agent(app, inputs, tagger=PoisonTagger()))
+    sent = asyncio.run(run_agent(app, inputs, tagger=PoisonTagger())).sent
     assert [key for key, _ in sent["enriched"]] == [b"p-2"]
     [(key, letter)] = sent["dead_letter"]
     assert key == b"p-1"
@@ -125,14 +148,43 @@ def test_an_article_published_within_the_horizon_is_not_published_again(app: fau
     published = PublishedKeys({}, accept_every_write, horizon=60)
     article = '{"id": "r-1", "body": "خبر من سرت"}'.encode()
     edited = '{"id": "r-1", "body": "خبر جديد من سرت"}'.encode()
-    first = asyncio.run(run_agent(app, [article, article]))
+    first = asyncio.run(run_agent(app, [article, article])).sent
     assert [key for key, _ in first["enriched"]] == [b"r-1", b"r-1"]  # without the table: both
 
-    first = asyncio.run(run_agent(app, [article, article], published=published))
-    replay = asyncio.run(run_agent(app, [article, edited], published=published))
+    first_run = asyncio.run(run_agent(app, [article, article], published=published))
+    replay_run = asyncio.run(run_agent(app, [article, edited], published=published))
+    first, replay = first_run.sent, replay_run.sent
     assert [key for key, _ in first["enriched"]] == [b"r-1"]
     assert len(first["entities"]) == 1
     # the replayed article and its mentions are skipped; an edit has a new dedupe_key and goes out
     assert [value["body"] for _, value in replay["enriched"]] == ["خبر جديد من سرت"]
     assert len(replay["entities"]) == 1
     assert len(published) == 2
+    assert (first_run.sample("khabar_replays_skipped_total"), replay_run.sample("khabar_replays_skipped_total")) == (1, 1)
+
+
+def test_the_metrics_count_what_was_delivered_by_kind_and_dead_letters_by_error_kind(app: faust.App) -> None:
+    inputs = ['{"id": "m-1", "body": "اجتماع في سرت اليوم"}'.encode(), b"not json", b"[]", b"{}", b"also not json"]
+    run = asyncio.run(run_agent(app, inputs))
+    assert run.sample("khabar_input_records_total") == 5
+    assert run.sample("khabar_output_records_total", kind="enriched") == 1
+    assert run.sample("khabar_output_records_total", kind="entity") == 1
+    assert run.sample("khabar_output_records_total", kind="dead_letter") == 4
+    assert run.sample("khabar_dead_letters_total", error_kind="not_json") == 2
+    assert run.sample("khabar_dead_letters_total", error_kind="not_object") == 1
+    assert run.sample("khabar_dead_letters_total", error_kind="schema") == 1
+    # one enrichment time and one end-to-end time per input; the 5 inputs came in batches of at most 4
+    assert run.sample("khabar_enrichment_seconds_count") == 5
+    assert run.sample("khabar_end_to_end_seconds_count") == 5
+    assert run.sample("khabar_batch_records_sum") == 5
+    assert (run.sample("khabar_batch_records_count") or 0) >= 2
+
+
+def test_dead_letters_carry_their_reason_and_origin_as_headers(app: faust.App) -> None:
+    run = asyncio.run(run_agent(app, ['{"id": "h-1", "body": "خبر"}'.encode(), b"not json"]))
+    [headers] = run.producer.headers["dead_letter"]
+    assert dict(headers)["khabar.error.kind"] == b"not_json"
+    assert {"khabar.error.message", "khabar.source.topic", "khabar.source.partition", "khabar.source.offset"} <= set(
+        dict(headers)
+    )
+    assert run.producer.headers["enriched"] == [()]

@@ -77,30 +77,10 @@ def wait_for_broker(settings: Settings, timeout: float = 60.0) -> None:
 
 
 def worker(settings: Settings) -> int:
-    import faust
-
-    from workers.stream import agents
-    from workers.stream.app import create_app
+    from workers.stream.worker import run
 
     wait_for_broker(settings)
-    pipeline = load_pipeline(settings)
-    app = create_app(settings)
-    agent = agents.register(app, settings, pipeline)
-    # The models and resources live as long as the process: out of the collector's sight, a full
-    # collection no longer walks their ~260k objects (85 ms with the GIL held, a latency spike).
-    gc.freeze()
-    log.info(
-        "worker starting: group %s on %s, input %s", settings.app_id, settings.bootstrap_servers, settings.topic_raw
-    )
-    try:
-        faust.Worker(app, loglevel=settings.log_level, quiet=True).execute_from_commandline()
-    except SystemExit as exit:
-        if agent.stopped_by is not None:
-            raise agent.stopped_by from None
-        return int(exit.code or 0)
-    finally:
-        log.info("worker stopped after %s", agent.progress())
-    return 0
+    return run(settings, lambda: load_pipeline(settings))
 
 
 @contextlib.contextmanager

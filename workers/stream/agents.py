@@ -14,11 +14,10 @@ import logging
 import os
 import signal
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import faust
 import orjson
@@ -28,10 +27,14 @@ from faust.types import EventT, Message
 
 from workers.clients import output_record_limit
 from workers.contract.records import TopicSource
+from workers.contract.wire import Headers
 from workers.errors import KhabarError
 from workers.pipeline import Pipeline
 from workers.routing import Output, OutputKind, route
 from workers.settings import Settings
+from workers.stream.health import Readiness
+from workers.stream.metrics import StreamMetrics
+from workers.stream.progress import Progress
 from workers.stream.published import ChangelogFollower, PublishedKeys
 from workers.stream.topic_watch import CHECK_EVERY_SECONDS, TopicsReplaced, TopicWatch
 
@@ -42,8 +45,12 @@ RETRY_MAX_DELAY = 5.0
 PROGRESS_EVERY_SECONDS = 10.0
 
 
-#: Sends one record (topic, key, value, partition or None) and returns its delivery to await.
-Send = Callable[[str, bytes | None, bytes | None, int | None], Awaitable[Awaitable[Any]]]
+class Send(Protocol):
+    """Sends one record (topic, key, value, partition or None, headers) and returns its delivery to await."""
+
+    def __call__(
+        self, topic: str, key: bytes | None, value: bytes | None, partition: int | None, headers: Headers = ()
+    ) -> Awaitable[Awaitable[Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -76,8 +83,10 @@ def producer_send(app: faust.App) -> Send:
     """Send through the app's producer, skipping Faust's per-message topic machinery (a third of
     the worker's CPU at 50 outputs per article); the records are bytes already."""
 
-    async def send(topic: str, key: bytes | None, value: bytes | None, partition: int | None) -> Awaitable[Any]:
-        return await app.producer.send(topic, key, value, partition, None, None)
+    async def send(
+        topic: str, key: bytes | None, value: bytes | None, partition: int | None, headers: Headers = ()
+    ) -> Awaitable[Any]:
+        return await app.producer.send(topic, key, value, partition, None, list(headers) or None)
 
     return send
 
@@ -94,7 +103,7 @@ def message_source(message: Message) -> TopicSource:
 
 
 class EnrichAgent:
-    """Callable Faust agent body; holds the pipeline built once at start-up."""
+    """Callable Faust agent body; holds the pipeline built once at start-up, and counts into `metrics`."""
 
     def __init__(
         self,
@@ -102,15 +111,16 @@ class EnrichAgent:
         topics: Topics,
         send: Send,
         settings: Settings,
+        metrics: StreamMetrics,
         published: PublishedKeys | None = None,
     ) -> None:
         self._pipeline = pipeline
         self._topics = topics
         self._send = send
         self._settings = settings
+        self._metrics = metrics
         self._published = published
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="enrich")
-        self.counts: Counter[str] = Counter()
         #: Why the worker must stop (its topics were replaced); retries end when it is set.
         self.stopped_by: KhabarError | None = None
 
@@ -129,17 +139,21 @@ class EnrichAgent:
         """Enrich the batch record by record in the worker thread, sending each record's outputs as soon
         as they exist (latency), then wait for every delivery before the batch is acknowledged
         (at-least-once). If sending fails, all the batch's outputs are sent again, with backoff, until
-        the broker takes them."""
+        the broker takes them. The batch is counted once all is delivered."""
         loop = asyncio.get_running_loop()
         outputs: list[Output] = []
         published: list[tuple[str, int]] = []
         deliveries: list[Awaitable[Any]] = []
+        #: The input timestamps of the records whose outputs this batch sends (replays send none).
+        timestamps: list[float] = []
         failure: Exception | None = None
         for event in events:
             routed = await loop.run_in_executor(
                 self._executor, self._route, event.value or b"", message_source(event.message)
             )
             record_outputs = self._unless_published(routed, event.message.partition, published)
+            if record_outputs:
+                timestamps.append(event.message.timestamp)
             outputs.extend(record_outputs)
             if failure is None:
                 try:
@@ -153,20 +167,28 @@ class EnrichAgent:
                 failure = error
         if failure is not None:
             log.warning("sending failed (%s: %s); sending the batch again", type(failure).__name__, failure)
-            await with_retries("delivery", lambda: self._publish(outputs), self._reason_to_stop)
+            self._count_retry()
+            await with_retries("delivery", lambda: self._publish(outputs), self._reason_to_stop, self._count_retry)
+        delivered_at = time.time()
+        for timestamp in timestamps:
+            if timestamp > 0:  # a record without a timestamp (-1) has no end-to-end time
+                self._metrics.end_to_end_seconds.observe(max(delivered_at - timestamp, 0.0))
+        self._metrics.batch_done(len(events), outputs, replays_skipped=len(events) - len(timestamps))
         if self._published is not None and published:
             remember = self._published.remember
-            await with_retries("changelog write", lambda: remember(published), self._reason_to_stop)
-        self.counts["input"] += len(events)
-        self.counts.update(output.kind for output in outputs)
+            await with_retries("changelog write", lambda: remember(published), self._reason_to_stop, self._count_retry)
 
     def _reason_to_stop(self) -> KhabarError | None:
         return self.stopped_by
 
+    def _count_retry(self) -> None:
+        self._metrics.send_retries.inc()
+
     def _route(self, payload: bytes, source: TopicSource) -> list[Output]:
-        return route(
-            self._pipeline, payload, source, self._settings.max_record_bytes, output_record_limit(self._settings)
-        )
+        with self._metrics.enrichment_seconds.time():
+            return route(
+                self._pipeline, payload, source, self._settings.max_record_bytes, output_record_limit(self._settings)
+            )
 
     def _unless_published(self, routed: list[Output], partition: int, published: list[tuple[str, int]]) -> list[Output]:
         """A record's outputs, or none if its article was published within the horizon or earlier in
@@ -175,37 +197,34 @@ class EnrichAgent:
         if key is None or self._published is None:
             return routed
         if self._published.is_recent(key) or any(key == done for done, _ in published):
-            self.counts["replay_skipped"] += 1
             return []
         published.append((key, partition))
         return routed
 
     async def _send_all(self, outputs: list[Output]) -> list[Awaitable[Any]]:
         names = self._topics.outputs
-        return [await self._send(names[output.kind], output.key, output.value, None) for output in outputs]
+        return [
+            await self._send(names[output.kind], output.key, output.value, None, output.headers) for output in outputs
+        ]
 
     async def _publish(self, outputs: list[Output]) -> None:
         """Send every output and wait for its delivery."""
         await asyncio.gather(*await self._send_all(outputs))
-
-    def progress(self) -> str:
-        counts = self.counts
-        return (
-            f"{counts['input']} records in: {counts['enriched']} enriched, {counts['entity']} entity mentions, "
-            f"{counts['dead_letter']} dead letters, {counts['replay_skipped']} replays skipped"
-        )
 
 
 SEND_ERRORS = (KafkaError, ProducerSendError)
 
 
 async def with_retries(
-    what: str, attempt: Callable[[], Awaitable[None]], reason_to_stop: Callable[[], KhabarError | None]
+    what: str,
+    attempt: Callable[[], Awaitable[None]],
+    reason_to_stop: Callable[[], KhabarError | None],
+    count_retry: Callable[[], None],
 ) -> None:
     """Run `attempt` until the broker takes it; broker trouble is retried with backoff, never dead-lettered.
 
     Retrying ends only when `reason_to_stop()` gives an error, which is raised: the batch is then
-    neither acknowledged nor committed.
+    neither acknowledged nor committed. `count_retry` is called before each new attempt.
     """
     delay = RETRY_FIRST_DELAY
     while True:
@@ -217,6 +236,7 @@ async def with_retries(
                 raise stop from error
             log.warning("%s failed (%s: %s); retrying in %.1fs", what, type(error).__name__, error, delay)
             await asyncio.sleep(delay)
+            count_retry()
             delay = min(delay * 2, RETRY_MAX_DELAY)
 
 
@@ -231,16 +251,20 @@ def published_keys(send: Send, settings: Settings) -> PublishedKeys:
     return PublishedKeys({}, write, settings.dedupe_horizon)
 
 
-def register(app: faust.App, settings: Settings, pipeline: Pipeline) -> EnrichAgent:
-    """Declare the topics and the enrich agent on `app`, with a periodic progress log line."""
+def register(
+    app: faust.App, settings: Settings, pipeline: Pipeline, metrics: StreamMetrics, readiness: Readiness
+) -> EnrichAgent:
+    """Declare the topics and the enrich agent on `app`, with a periodic progress log line; the worker
+    is ready only once the changelog of published keys has been read to its end."""
     topics = declare_topics(app, settings)
     send = producer_send(app)
     published = published_keys(send, settings) if settings.dedupe_horizon > 0 else None
-    agent = EnrichAgent(pipeline, topics, send, settings, published)
+    agent = EnrichAgent(pipeline, topics, send, settings, metrics, published)
     app.agent(topics.raw, name="enrich")(agent)
 
     if published is not None:
         follower = ChangelogFollower(settings, published)
+        readiness.require("the changelog of published keys is still being read", follower.is_current)
         follower.start()
         started = time.monotonic()
         if not follower.wait_until_current(timeout=settings.rebalance_timeout * 10):
@@ -277,9 +301,12 @@ def register(app: faust.App, settings: Settings, pipeline: Pipeline) -> EnrichAg
             agent.stopped_by = error
             os.kill(os.getpid(), signal.SIGTERM)  # the worker's graceful stop, as a supervisor would ask
 
+    progress = Progress(metrics)
+
     @app.timer(interval=PROGRESS_EVERY_SECONDS)
     async def report_progress() -> None:
-        if agent.counts["input"]:
-            log.info("progress: %s", agent.progress())
+        line = progress.line()
+        if line is not None:
+            log.info("progress: %s", line)
 
     return agent

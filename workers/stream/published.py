@@ -125,6 +125,10 @@ class ChangelogFollower(threading.Thread):
         """Block until every changelog record written before the start has been read."""
         return self._caught_up.wait(timeout)
 
+    def is_current(self) -> bool:
+        """True once every changelog record written before the start has been read."""
+        return self._caught_up.is_set()
+
     def stop(self) -> None:
         self._stopping.set()
         self.join(timeout=5)
