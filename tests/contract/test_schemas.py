@@ -59,3 +59,28 @@ def test_a_conforming_record_has_no_errors() -> None:
 )
 def test_rfc3339(value: object, valid: bool) -> None:
     assert is_rfc3339(value) is valid
+
+
+def only_what(old: object, new: object) -> object:
+    """`new` cut down to the keys and required fields `old` has, descriptions left out."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        return {
+            key: [name for name in new[key] if name in old[key]] if key == "required" else only_what(old[key], new[key])
+            for key in old
+            if key in new and key not in ("description", "$id")
+        }
+    return new
+
+
+def without_descriptions(value: object) -> object:
+    if isinstance(value, dict):
+        return {key: without_descriptions(item) for key, item in value.items() if key not in ("description", "$id")}
+    return value
+
+
+@pytest.mark.parametrize(
+    ("old", "new"), [("article.enriched.v1", "article.enriched.v1.1"), ("entity-mention.v1", "entity-mention.v1.1")]
+)
+def test_version_1_1_only_adds_to_version_1(old: SchemaName, new: SchemaName) -> None:
+    """Every field of v1 is in v1.1 as v1 defines it, and still required where v1 requires it."""
+    assert only_what(schema(old), schema(new)) == without_descriptions(schema(old))

@@ -11,13 +11,26 @@ import re
 from datetime import datetime
 from functools import cache
 from importlib.resources import files
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import orjson
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.protocols import Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
 
-SchemaName = Literal["article.raw.v1", "article.enriched.v1", "entity-mention.v1", "dead-letter.v1"]
+SchemaName = Literal[
+    "article.raw.v1",
+    "article.enriched.v1",
+    "article.enriched.v1.1",
+    "entity-mention.v1",
+    "entity-mention.v1.1",
+    "place.v1",
+    "dead-letter.v1",
+]
+#: What Khabar writes now; the earlier versions stay in the package for consumers that still read them.
+ENRICHED_SCHEMA: SchemaName = "article.enriched.v1.1"
+MENTION_SCHEMA: SchemaName = "entity-mention.v1.1"
 
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
 
@@ -46,11 +59,20 @@ def schema(name: SchemaName) -> dict[str, Any]:
 
 
 @cache
+def _registry() -> Registry:
+    """Every packaged schema by its `$id`, so that one schema's `$ref` finds another (`place.v1`)."""
+    names: tuple[SchemaName, ...] = get_args(SchemaName)
+    return Registry().with_resources(
+        (loaded["$id"], DRAFT202012.create_resource(loaded)) for loaded in map(schema, names)
+    )
+
+
+@cache
 def validator(name: SchemaName) -> Validator:
     """The validator of one schema, with RFC 3339 `date-time` checking switched on."""
     loaded = schema(name)
     Draft202012Validator.check_schema(loaded)
-    return Draft202012Validator(loaded, format_checker=_FORMATS)
+    return Draft202012Validator(loaded, format_checker=_FORMATS, registry=_registry())
 
 
 def schema_errors(name: SchemaName, record: Any) -> list[str]:
