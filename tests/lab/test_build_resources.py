@@ -11,14 +11,9 @@ from pathlib import Path
 import pytest
 
 from lab import build_resources
-from workers.ner.resources import (
-    CLUSTERS_FILE,
-    GAZETTEER_FILE,
-    MANIFEST_FILE,
-    WORD_COUNTS_FILE,
-    Resources,
-    load_resources,
-)
+from lab.compile_resources import CLUSTERS_FILE, GAZETTEER_FILE, WORD_COUNTS_FILE, compile_resources
+from workers.ner.lexicon import METADATA_FILE
+from workers.ner.resources import MANIFEST_FILE, Resources, load_resources
 from workers.text.normalize import NORMALIZER_VERSION
 
 CITIES = ["القاهرة", "بغداد", "دمشق", "بيروت", "عمان", "تونس"]
@@ -55,6 +50,7 @@ def tiny_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     build_resources.main(tiny_build_arguments(root / "corpus", out))
     rows = {"wikidata_names": [("أحمد", "PER_first")], "cldr": [("القاهرة", "LOC"), ("الأمم المتحدة", "ORG")]}
     build_resources.write_gazetteer(rows, out / GAZETTEER_FILE)
+    compile_resources(out)  # again, with the gazetteer
     return out
 
 
@@ -64,7 +60,7 @@ def tiny(tiny_build: Path) -> Resources:
 
 
 def test_builder_writes_every_file(tiny_build: Path) -> None:
-    for name in (WORD_COUNTS_FILE, CLUSTERS_FILE, GAZETTEER_FILE, MANIFEST_FILE):
+    for name in (WORD_COUNTS_FILE, CLUSTERS_FILE, GAZETTEER_FILE, MANIFEST_FILE, METADATA_FILE):
         assert (tiny_build / name).stat().st_size > 0
 
 

@@ -1,4 +1,5 @@
-"""The resource loader and its lookups, on hand-written files and on the shipped data (`shipped_resources`)."""
+"""The resource loader and its lookups, on hand-written files compiled as the lab compiles them, and on
+the shipped data (`shipped_resources`)."""
 
 from __future__ import annotations
 
@@ -9,16 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from lab.compile_resources import CLUSTERS_FILE, GAZETTEER_FILE, WORD_COUNTS_FILE, compile_resources
 from workers.errors import NormalizerMismatchError
-from workers.ner.resources import (
-    CLUSTERS_FILE,
-    DEFAULT_DATA_DIR,
-    GAZETTEER_FILE,
-    MANIFEST_FILE,
-    WORD_COUNTS_FILE,
-    Resources,
-    load_resources,
-)
+from workers.ner.lexicon import METADATA_FILE
+from workers.ner.resources import DEFAULT_DATA_DIR, MANIFEST_FILE, Resources, load_resources
 from workers.text.normalize import NORMALIZER_VERSION
 
 COUNTS = {
@@ -36,7 +31,7 @@ def write_gzip_lines(path: Path, rows: list[list[str]]) -> None:
 
 
 def write_resources(directory: Path, manifest: dict[str, object] | None, gazetteer: bool = True) -> Path:
-    """A resource directory as the builder writes it, with a few words (and the manifest given)."""
+    """A resource directory as the builder writes it, with a few words (and the manifest given), compiled."""
     directory.mkdir()
     write_gzip_lines(directory / WORD_COUNTS_FILE, [[word, str(count)] for word, count in COUNTS.items()])
     write_gzip_lines(directory / CLUSTERS_FILE, [["word", "k4", "k20"], *([w, *ids] for w, ids in CLUSTERS.items())])
@@ -44,6 +39,7 @@ def write_resources(directory: Path, manifest: dict[str, object] | None, gazette
         write_gzip_lines(directory / GAZETTEER_FILE, [list(row) for row in GAZETTEER])
     if manifest is not None:
         (directory / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+    compile_resources(directory)
     return directory
 
 
@@ -100,7 +96,7 @@ def test_resources_of_another_normalizer_are_refused(tmp_path: Path) -> None:
     directory = write_resources(tmp_path / "data", {"seed": 1, "normalizer": "norm-000000000000"})
     with pytest.raises(NormalizerMismatchError, match="norm-000000000000") as refused:
         load_resources(directory)
-    assert str(directory / MANIFEST_FILE) in str(refused.value)
+    assert str(directory / METADATA_FILE) in str(refused.value)
     assert NORMALIZER_VERSION in str(refused.value)
 
 
@@ -115,7 +111,7 @@ def test_resources_without_a_normalizer_version_load_with_a_warning(
 
 @pytest.fixture(scope="module")
 def shipped_resources() -> Resources:
-    """The shipped resource files (a few seconds to read)."""
+    """The shipped resources' lexicon."""
     return load_resources()
 
 

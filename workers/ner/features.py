@@ -8,8 +8,6 @@ extraction cheap enough for thousands of sentences per second.
 
 from __future__ import annotations
 
-import gzip
-import hashlib
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -264,24 +262,14 @@ class ResourceFeatures:
         return features
 
 
-def resources_fingerprint() -> str:
-    """sha256 over the content of the shipped resource files, stored with a model to detect a
-    rebuilt resource set (the uncompressed text, so recompressing the same files changes nothing)."""
-    from workers.ner import resources
-
-    digest = hashlib.sha256()
-    for name in (resources.CLUSTERS_FILE, resources.GAZETTEER_FILE, resources.WORD_COUNTS_FILE):
-        with gzip.open(resources.DEFAULT_DATA_DIR / name) as stream:
-            for chunk in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(chunk)
-    return digest.hexdigest()
-
-
 def feature_config(use_resources: bool, lend_proclitics: bool = False) -> dict[str, Any]:
     """The `features` entry of a model's metadata: which features, and which resources they came from."""
     config: dict[str, Any] = {"resources": False}
     if use_resources:
-        config = {"resources": True, "resources_sha256": resources_fingerprint()}
+        from workers.ner.resources import load_resources
+
+        # The fingerprint of the shipped resource files, as their compiled lexicon records it.
+        config = {"resources": True, "resources_sha256": load_resources().resources_sha256}
     if lend_proclitics:
         config["lend_proclitics"] = True
     return config
@@ -298,7 +286,8 @@ def make_extractor(config: Mapping[str, Any]) -> FeatureExtractor:
         return FeatureExtractor(lend_proclitics=lend_proclitics)
     from workers.ner.resources import load_resources
 
+    resources = load_resources()
     expected = config.get("resources_sha256")
-    if expected is not None and expected != resources_fingerprint():
+    if expected is not None and expected != resources.resources_sha256:
         logger.warning("the entity resources changed since the CRF model was trained: retrain it")
-    return FeatureExtractor(ResourceFeatures(load_resources()), lend_proclitics=lend_proclitics)
+    return FeatureExtractor(ResourceFeatures(resources), lend_proclitics=lend_proclitics)

@@ -11,29 +11,27 @@ entries are normalized tokens joined by one space. Load once per process:
     resources.gazetteer_matches(tokens)       # [(start, end, type)] over a normalized token list
 
 Gazetteer types: PER_first, PER_last, PER (a name part of unknown role, or a full name), LOC, ORG.
-The files are built by `python -m lab.build_resources` (see docs/RESOURCES.md), whose manifest records
-the normalizer version they were built with; another one than the running one is refused at load.
+The files are built by `python -m lab.build_resources` (see docs/RESOURCES.md) and compiled into one
+memory-mapped lexicon (`workers.ner.lexicon`), which is what is read here: the lookups touch only the
+pages they need. The lexicon records the normalizer version the files were built with; another one
+than the running one is refused at load, and so is a lexicon file that does not match its sha256.
 """
 
 from __future__ import annotations
 
-import gzip
 import logging
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-from workers.ner.models import check_normalizer, read_json_object
+from workers.ner.lexicon import Clusters, Gazetteer, WordCounts, open_lexicon
 from workers.text.clitics import proclitic_readings
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
-WORD_COUNTS_FILE = "word_counts.tsv.gz"
-CLUSTERS_FILE = "clusters.tsv.gz"
-GAZETTEER_FILE = "gazetteer.tsv.gz"
+#: What the builder recorded: seed, settings, sources, timings (the lexicon has what loading needs).
 MANIFEST_FILE = "manifest.json"
 
 # A stem must be at least this frequent, and this many times as frequent as the whole word.
@@ -45,12 +43,15 @@ MIN_STEM_LENGTH = 3
 
 @dataclass(frozen=True)
 class Resources:
-    """Read-only lookups over the resource files; build with `load_resources`."""
+    """Read-only lookups over the resources; `load_resources` gives them over the mapped lexicon
+    (tests give small dicts)."""
 
     clusters: Mapping[str, tuple[str, ...]]
     word_counts: Mapping[str, int]
     gazetteer: Mapping[str, frozenset[str]]
     longest_entry: int
+    #: The fingerprint of the resource files, which a model trained with them records.
+    resources_sha256: str | None = None
 
     def word_count(self, word: str) -> int:
         """How often the normalized `word` occurs in the corpus (0 when it is not among the kept words)."""
@@ -94,41 +95,6 @@ class Resources:
         return matches
 
 
-def tsv_rows(path: Path) -> Iterator[list[str]]:
-    """Tab-separated fields of each line of a gzip text file."""
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            yield line.rstrip("\n").split("\t")
-
-
-def read_clusters(path: Path) -> dict[str, tuple[str, ...]]:
-    """Word → cluster ids prefixed by their column ("k100:37"), so ids of two sizes never collide."""
-    rows = tsv_rows(path)
-    header = next(rows)
-    columns = header[1:]
-    interned: dict[str, str] = {}
-    clusters = {}
-    for word, *ids in rows:
-        clusters[word] = tuple(
-            interned.setdefault(f"{column}:{cluster}", f"{column}:{cluster}")
-            for column, cluster in zip(columns, ids, strict=True)
-        )
-    return clusters
-
-
-def read_gazetteer(path: Path) -> dict[str, frozenset[str]]:
-    """Entry → the set of its types over all sources."""
-    types: dict[str, set[str]] = {}
-    for entry, entry_type, _source in tsv_rows(path):
-        types.setdefault(entry, set()).add(entry_type)
-    return {entry: frozenset(entry_types) for entry, entry_types in types.items()}
-
-
-def read_manifest(directory: Path) -> dict[str, Any]:
-    """What the builder recorded about the resource files of `directory` (empty without a manifest)."""
-    return read_json_object(directory / MANIFEST_FILE)
-
-
 def load_resources(data_dir: Path | None = None) -> Resources:
     """Read the resource files once per process (and per directory); None means the shipped files."""
     return read_resources((DEFAULT_DATA_DIR if data_dir is None else data_dir).resolve())
@@ -136,23 +102,18 @@ def load_resources(data_dir: Path | None = None) -> Resources:
 
 @cache
 def read_resources(directory: Path) -> Resources:
-    """Read every resource file of `directory`; a missing gazetteer reads as an empty one.
+    """Map the lexicon of `directory`.
 
-    Raises NormalizerMismatchError when the manifest records another normalizer than the running one.
+    Raises NormalizerMismatchError when it records another normalizer than the running one, and
+    ModelIntegrityError when one of its files does not match its recorded sha256.
     """
-    check_normalizer(read_manifest(directory), directory / MANIFEST_FILE)
-    gazetteer = read_gazetteer(directory / GAZETTEER_FILE) if (directory / GAZETTEER_FILE).exists() else {}
+    lexicon = open_lexicon(directory)
     resources = Resources(
-        clusters=read_clusters(directory / CLUSTERS_FILE),
-        word_counts={word: int(count) for word, count in tsv_rows(directory / WORD_COUNTS_FILE)},
-        gazetteer=gazetteer,
-        longest_entry=max((entry.count(" ") + 1 for entry in gazetteer), default=0),
+        clusters=Clusters(lexicon),
+        word_counts=WordCounts(lexicon),
+        gazetteer=Gazetteer(lexicon),
+        longest_entry=lexicon.longest_entry,
+        resources_sha256=lexicon.resources_sha256,
     )
-    logger.info(
-        "loaded entity resources from %s: %d clustered words, %d counted words, %d gazetteer entries",
-        directory,
-        len(resources.clusters),
-        len(resources.word_counts),
-        len(resources.gazetteer),
-    )
+    logger.info("mapped the entity lexicon of %s: %d words and entries", directory, len(lexicon))
     return resources
