@@ -72,7 +72,7 @@ def test_entities_index_the_published_text(pipeline: Pipeline) -> None:
     assert record["entities"][-1]["proclitic"] == "ل"
     for entity in record["entities"]:
         assert record[entity["field"]][entity["start"] : entity["end"]] == entity["text"]
-    assert schema_errors("article.enriched.v1", record) == []
+    assert schema_errors("article.enriched.v1.1", record) == []
 
 
 def test_entity_normal_form_drops_the_proclitic(pipeline: Pipeline) -> None:
@@ -84,7 +84,7 @@ def test_mentions_are_keyed_records_of_their_own(pipeline: Pipeline) -> None:
     enriched = enrich(pipeline, body="خالد المحجوب في سرت", source="feed", published_at="2026-11-29T08:00:00Z")
     assert [m["entity"]["text"] for m in enriched.mentions] == ["خالد المحجوب", "سرت"]
     for mention in enriched.mentions:
-        assert schema_errors("entity-mention.v1", mention) == []
+        assert schema_errors("entity-mention.v1.1", mention) == []
         assert mention["source"] == "feed"
     assert enriched.mentions[0]["mention_id"] == "a-1:body:0-12"
 
@@ -114,10 +114,10 @@ def test_every_odd_article_is_enriched_with_exact_offsets(pipeline: Pipeline) ->
     for line in (DATA / "odd_articles.jsonl").read_bytes().splitlines():
         enriched = pipeline.enrich(RawArticle(orjson.loads(line)))
         record = enriched.article
-        assert schema_errors("article.enriched.v1", record) == [], record["id"]
+        assert schema_errors("article.enriched.v1.1", record) == [], record["id"]
         for entity in record["entities"]:
             assert record[entity["field"]][entity["start"] : entity["end"]] == entity["text"]
-        assert all(schema_errors("entity-mention.v1", mention) == [] for mention in enriched.mentions)
+        assert all(schema_errors("entity-mention.v1.1", mention) == [] for mention in enriched.mentions)
 
 
 def test_raw_fields_keep_their_place_and_the_enrichment_follows(pipeline: Pipeline) -> None:
@@ -125,7 +125,7 @@ def test_raw_fields_keep_their_place_and_the_enrichment_follows(pipeline: Pipeli
     record = enrich(pipeline, body="خبر", feed_rank=3, tokens="raw", title="عنوان").article
     assert list(record) == [
         *("id", "body", "feed_rank", "tokens", "title"),
-        *("language", "normalized", "entities", "dedupe_key", "enrichment"),
+        *("language", "normalized", "entities", "distinct_entities", "countries", "dedupe_key", "enrichment"),
     ]
     assert (record["feed_rank"], record["tokens"]) == (3, {"title": 1, "body": 1})
 
@@ -237,7 +237,7 @@ def test_entity_spans_start_after_their_proclitic(trimming: Pipeline) -> None:
         assert_drawn_exactly(record, entity)
         # The span and `normalized` follow one decision: the span normalizes to the normal form.
         assert normalize_arabic(entity["text"]) == entity["normalized"]
-    assert schema_errors("article.enriched.v1", record) == []
+    assert schema_errors("article.enriched.v1.1", record) == []
 
 
 def test_kirkuk_keeps_its_first_letter(trimming: Pipeline) -> None:
@@ -269,7 +269,7 @@ def test_the_mention_carries_the_proclitic(trimming: Pipeline) -> None:
     assert ministry["mention_id"] == "a-1:body:6-20"
     assert "proclitic" not in baghdad
     for mention in enriched.mentions:
-        assert schema_errors("entity-mention.v1", mention) == []
+        assert schema_errors("entity-mention.v1.1", mention) == []
 
 
 #: The founding article's organisations that the tagger tags with their proclitic, as a reader draws them.
@@ -300,8 +300,8 @@ def test_reads_shipped_data_the_founding_article_draws_no_entity_with_its_procli
     assert [output.kind for output in outputs][:1] == ["enriched"]
     record = orjson.loads(outputs[0].value)
     mentions = [orjson.loads(output.value) for output in outputs[1:]]
-    assert schema_errors("article.enriched.v1", record) == []
-    assert all(schema_errors("entity-mention.v1", mention) == [] for mention in mentions)
+    assert schema_errors("article.enriched.v1.1", record) == []
+    assert all(schema_errors("entity-mention.v1.1", mention) == [] for mention in mentions)
     for entity in record["entities"]:
         assert_drawn_exactly(record, entity)
         reading = split_proclitic(normalize_arabic_word(entity["text"].split(" ")[0]), counts)
@@ -326,7 +326,7 @@ def test_arabic_that_py3langid_calls_egyptian_is_arabic_normalized_and_tagged() 
     assert record["normalized"]["body"] == body.replace("مرمى", "مرمي")
     assert [(e["type"], e["text"]) for e in record["entities"]] == [("LOC", "البرازيل")]
     assert [m["language"] for m in enriched.mentions] == ["ar"]
-    assert schema_errors("article.enriched.v1", record) == []
+    assert schema_errors("article.enriched.v1.1", record) == []
 
 
 def test_persian_is_published_with_its_zero_width_non_joiners(pipeline: Pipeline) -> None:
@@ -337,7 +337,7 @@ def test_persian_is_published_with_its_zero_width_non_joiners(pipeline: Pipeline
     assert record["language"] == {"code": "fa", "confidence": record["language"]["confidence"]}
     assert record["normalized"] == {"title": record["title"], "body": record["body"]}
     assert record["entities"] == []
-    assert schema_errors("article.enriched.v1", record) == []
+    assert schema_errors("article.enriched.v1.1", record) == []
 
 
 JOINERS_OUT = str.maketrans("", "", "\u200c\u200d")

@@ -24,10 +24,10 @@ def test_valid_articles_are_enriched_into_valid_records(pipeline: Pipeline, arti
     assume(schema_errors("article.raw.v1", article) == [])  # most are; routing dead-letters the others
     outcome = pipeline.enrich(RawArticle(article))
     record = outcome.article
-    assert schema_errors("article.enriched.v1", record) == []
+    assert schema_errors("article.enriched.v1.1", record) == []
     for entity in record["entities"]:
         assert record[entity["field"]][entity["start"] : entity["end"]] == entity["text"]
     assert len(outcome.mentions) == len(record["entities"])
     for mention in outcome.mentions:
-        assert schema_errors("entity-mention.v1", mention) == []
+        assert schema_errors("entity-mention.v1.1", mention) == []
         assert record[mention["field"]][mention["start"] : mention["end"]] == mention["entity"]["text"]

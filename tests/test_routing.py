@@ -66,11 +66,13 @@ def test_an_article_becomes_its_enriched_record_then_one_record_per_mention(pipe
 
     assert [output.kind for output in outputs] == ["enriched", "entity", "entity", "entity"]
     enriched, *mentions = (orjson.loads(output.value) for output in outputs)
-    assert schema_errors("article.enriched.v1", enriched) == []
-    assert all(schema_errors("entity-mention.v1", mention) == [] for mention in mentions)
+    assert schema_errors("article.enriched.v1.1", enriched) == []
+    assert all(schema_errors("entity-mention.v1.1", mention) == [] for mention in mentions)
     assert [mention["entity"]["text"] for mention in mentions] == ["سرت", "خالد المحجوب", "سرت"]
     assert (outputs[0].key, outputs[0].dedupe_key) == (b"a-1", enriched["dedupe_key"])
-    assert [output.key for output in outputs[1:]] == [mention["entity"]["normalized"].encode() for mention in mentions]
+    assert [output.key for output in outputs[1:]] == [
+        mention["canonical"]["normalized"].encode() for mention in mentions
+    ]
     assert all(output.dedupe_key is None for output in outputs[1:])
     assert all(output.headers == () for output in outputs)
 

@@ -17,8 +17,8 @@ from workers.settings import MIB
 from workers.text.language import LanguageDetector
 
 SCHEMA_OF_OUTPUT: dict[str, SchemaName] = {
-    "enriched": "article.enriched.v1",
-    "entity": "entity-mention.v1",
+    "enriched": "article.enriched.v1.1",
+    "entity": "entity-mention.v1.1",
     "dead_letter": "dead-letter.v1",
 }
 
@@ -54,5 +54,5 @@ def test_one_dead_letter_or_one_enriched_record_with_its_mentions(
         assert len(outputs[0].value) <= output_limit
         assert outputs[0].key == records[0]["id"].encode()
         assert [output.key for output in outputs[1:]] == [
-            record["entity"]["normalized"].encode() for record in records[1:]
+            record["canonical"]["normalized"].encode() for record in records[1:]
         ]

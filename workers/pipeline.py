@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Literal, TypeVar
 
 import workers
+from workers.article.summary import Mention, Summary, summarize
 from workers.contract.records import (
     DetectedLanguage,
+    DistinctEntity,
     EnrichedArticle,
     Entity,
     EntityMention,
@@ -27,6 +29,7 @@ from workers.contract.records import (
 )
 from workers.contract.wire import dedupe_key, now_rfc3339
 from workers.errors import EnrichmentTimeout
+from workers.geo.gazetteer import Gazetteer, shipped_gazetteer
 from workers.ner import BatchTagger, EntityTagger, tag_sentences
 from workers.ner.document import document_tags
 from workers.ner.mentions import written_proclitic
@@ -64,7 +67,8 @@ def per_field(values: Mapping[Field, T]) -> PerField[T]:
 
 
 class Pipeline:
-    """Clean, identify the language, tokenize, normalize and tag one article at a time."""
+    """Clean, identify the language, tokenize, normalize and tag one article at a time, then group its
+    mentions into distinct entities and place them (`workers.article`)."""
 
     def __init__(
         self,
@@ -73,8 +77,11 @@ class Pipeline:
         language_model: str = LanguageDetector.name,
         normal_form: Callable[[Sequence[str]], NormalForm] = shipped_normal_form,
         time_limit: float | None = None,
+        gazetteer: Gazetteer | None = None,
     ) -> None:
+        """`gazetteer`: where place entities are looked up; without one, places carry no coordinates."""
         self._detect = detector
+        self._gazetteer = gazetteer
         self._time_limit = time_limit
         self._tagger = tagger
         self._batches = isinstance(tagger, BatchTagger)
@@ -89,8 +96,8 @@ class Pipeline:
 
     @classmethod
     def load(cls, tagger: EntityTagger, time_limit: float | None = None) -> Pipeline:
-        """The production pipeline around `tagger`, with the bundled language model."""
-        return cls(LanguageDetector.load(), tagger, time_limit=time_limit)
+        """The production pipeline around `tagger`, with the bundled language model and gazetteer."""
+        return cls(LanguageDetector.load(), tagger, time_limit=time_limit, gazetteer=shipped_gazetteer())
 
     def enrich(self, article: RawArticle) -> Enriched:
         """Enrich a decoded article; raises EnrichmentTimeout past the time limit."""
@@ -105,10 +112,14 @@ class Pipeline:
         hint = article.fields.get("language")
         tokens = {field: split_tokens(texts[field]) for field in fields}
         if language.code in TAGGED_LANGUAGES:
-            entities = self._entities({field: texts[field] for field in fields}, tokens, deadline)
+            found = self._mentions({field: texts[field] for field in fields}, tokens, deadline)
             normalize = normalize_arabic
         else:
-            entities, normalize = [], normalize_other
+            found, normalize = [], normalize_other
+        summary = summarize(found, len(texts["body"]), self._gazetteer)
+        entities = [
+            _entity(mention, distinct) for mention, distinct in zip(found, summary.entity_of_mention, strict=True)
+        ]
 
         detected: DetectedLanguage = {"code": language.code, "confidence": language.confidence}
         if language.variety is not None:
@@ -124,6 +135,8 @@ class Pipeline:
             "normalized": per_field({field: normalize(texts[field]) for field in fields}),
             "tokens": per_field({field: len(tokens[field].texts) for field in fields}),
             "entities": entities,
+            "distinct_entities": summary.distinct,
+            "countries": summary.countries,
             "dedupe_key": dedupe_key(article),
             "enrichment": {
                 "pipeline_version": workers.__version__,
@@ -135,15 +148,15 @@ class Pipeline:
         }
         if "title" in texts:
             record["title"] = texts["title"]
-        return Enriched(record, [self._mention(record, entity) for entity in entities])
+        return Enriched(record, [self._mention(record, entity, summary) for entity in entities])
 
-    def _entities(self, texts: dict[Field, str], tokens: dict[Field, Tokens], deadline: float | None) -> list[Entity]:
-        """Entities of every field, in field order; the sentences of all fields are tagged together."""
+    def _mentions(self, texts: dict[Field, str], tokens: dict[Field, Tokens], deadline: float | None) -> list[Mention]:
+        """Entity mentions of every field, in field order; the sentences of all fields are tagged together."""
         in_sentences = [
             (field, sentence) for field, text in texts.items() for sentence in sentences(text, tokens[field])
         ]
         words = [tokens[field].texts[sentence.start : sentence.stop] for field, sentence in in_sentences]
-        entities: list[Entity] = []
+        mentions: list[Mention] = []
         # The document pass makes the tags of all the article's sentences consistent (repeats, name parts).
         article_tags = document_tags(words, list(self._tag(words, deadline)))
         for (field, sentence), tags in zip(in_sentences, article_tags, strict=True):
@@ -159,18 +172,8 @@ class Pipeline:
                 # The span a reader draws starts after the proclitic the normal form took off.
                 proclitic = written_proclitic(texts[field][start : field_tokens.ends[first]], form.proclitic)
                 start += len(proclitic)
-                entity: Entity = {
-                    "type": span.type,
-                    "text": texts[field][start:end],
-                    "start": start,
-                    "end": end,
-                    "field": field,
-                    "normalized": form.text,
-                }
-                if proclitic:
-                    entity["proclitic"] = proclitic
-                entities.append(entity)
-        return entities
+                mentions.append(Mention(span.type, texts[field][start:end], form.text, field, start, end, proclitic))
+        return mentions
 
     def _tag(self, sentence_words: list[list[str]], deadline: float | None) -> Iterator[list[str]]:
         """Tags per sentence, in batches of about BATCH_TOKENS tokens (one sentence at a time for a
@@ -192,11 +195,14 @@ class Pipeline:
         return tag_sentences(self._tagger, batch)
 
     @staticmethod
-    def _mention(article: EnrichedArticle, entity: Entity) -> EntityMention:
+    def _mention(article: EnrichedArticle, entity: Entity, summary: Summary) -> EntityMention:
+        distinct: DistinctEntity = summary.distinct[entity["distinct"]]
         mention: EntityMention = {
             "mention_id": f"{article['id']}:{entity['field']}:{entity['start']}-{entity['end']}",
             "article_id": article["id"],
             "entity": {"type": entity["type"], "text": entity["text"], "normalized": entity["normalized"]},
+            "canonical": {"text": distinct["text"], "normalized": distinct["normalized"]},
+            "salience": distinct["salience"],
             "field": entity["field"],
             "start": entity["start"],
             "end": entity["end"],
@@ -204,8 +210,26 @@ class Pipeline:
         }
         if "proclitic" in entity:
             mention["proclitic"] = entity["proclitic"]
+        if "place" in distinct:
+            mention["place"] = distinct["place"]
         for key in ORIGIN:
             value = article.get(key)
             if isinstance(value, str):
                 mention[key] = value
         return mention
+
+
+def _entity(mention: Mention, distinct: int) -> Entity:
+    """The enriched record's entry for one mention, with the index of its distinct entity."""
+    entity: Entity = {
+        "type": mention.type,
+        "text": mention.text,
+        "start": mention.start,
+        "end": mention.end,
+        "field": mention.field,
+        "normalized": mention.normalized,
+        "distinct": distinct,
+    }
+    if mention.proclitic:
+        entity["proclitic"] = mention.proclitic
+    return entity

@@ -42,8 +42,9 @@ def route(pipeline: Pipeline, payload: bytes, source: Source, max_bytes: int, ma
         article = encode(outcome.article)
         if len(article) <= max_output_bytes:
             article_key = outcome.article["id"].encode()
+            # Keyed by the entity, not the string: «خالد المحجوب» and a later «المحجوب» share a partition.
             mentions = [
-                Output("entity", mention["entity"]["normalized"].encode(), encode(mention))
+                Output("entity", mention["canonical"]["normalized"].encode(), encode(mention))
                 for mention in outcome.mentions
             ]
             return [Output("enriched", article_key, article, outcome.article["dedupe_key"]), *mentions]

@@ -71,7 +71,7 @@ def test_enrich_output_fits_the_schemas_with_exact_offsets(
     _, out, rejected = enriched_run
     for line in out.read_bytes().splitlines():
         record = orjson.loads(line)
-        assert schema_errors("article.enriched.v1", record) == []
+        assert schema_errors("article.enriched.v1.1", record) == []
         for entity in record["entities"]:
             assert record[entity["field"]][entity["start"] : entity["end"]] == entity["text"]
     for line in rejected.read_bytes().splitlines():

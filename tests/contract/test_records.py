@@ -7,12 +7,14 @@ import pytest
 
 from workers.contract import records
 from workers.contract.records import RawArticle
-from workers.contract.schemas import schema
+from workers.contract.schemas import ENRICHED_SCHEMA, MENTION_SCHEMA, schema
 
-RAW, ENRICHED = schema("article.raw.v1"), schema("article.enriched.v1")
-MENTION, DEAD_LETTER = schema("entity-mention.v1"), schema("dead-letter.v1")
+RAW, ENRICHED = schema("article.raw.v1"), schema(ENRICHED_SCHEMA)
+MENTION, DEAD_LETTER = schema(MENTION_SCHEMA), schema("dead-letter.v1")
+PLACE = schema("place.v1")
 ENRICHED_FIELDS = ENRICHED["properties"]
 ENTITY = ENRICHED_FIELDS["entities"]["items"]
+DISTINCT_ENTITY = ENRICHED_FIELDS["distinct_entities"]["items"]
 DEAD_LETTER_ERROR = DEAD_LETTER["properties"]["error"]
 TOPIC_SOURCE, FILE_SOURCE = DEAD_LETTER["properties"]["source"]["oneOf"]
 
@@ -23,10 +25,14 @@ TYPED_OBJECTS: list[tuple[str, Any, dict[str, Any]]] = [
     ("enriched normalized", records.PerField, ENRICHED_FIELDS["normalized"]),
     ("enriched tokens", records.PerField, ENRICHED_FIELDS["tokens"]),
     ("enriched entity", records.Entity, ENTITY),
+    ("distinct entity", records.DistinctEntity, DISTINCT_ENTITY),
+    ("first mention", records.FirstMention, DISTINCT_ENTITY["properties"]["first_mention"]),
+    ("place", records.Place, PLACE),
     ("enrichment", records.Enrichment, ENRICHED_FIELDS["enrichment"]),
     ("enrichment tagger", records.TaggerInfo, ENRICHED_FIELDS["enrichment"]["properties"]["tagger"]),
     ("entity mention", records.EntityMention, MENTION),
     ("mentioned entity", records.MentionedEntity, MENTION["properties"]["entity"]),
+    ("canonical name", records.CanonicalName, MENTION["properties"]["canonical"]),
     ("dead letter", records.DeadLetter, DEAD_LETTER),
     ("dead-letter error", records.DeadLetterError, DEAD_LETTER_ERROR),
     ("dead-letter payload", records.DeadLetterPayload, DEAD_LETTER["properties"]["payload"]),
@@ -38,6 +44,12 @@ TYPED_ENUMS: list[tuple[str, Any, list[str]]] = [
     ("entity type", records.EntityType, ENTITY["properties"]["type"]["enum"]),
     ("mentioned entity type", records.EntityType, MENTION["properties"]["entity"]["properties"]["type"]["enum"]),
     ("entity field", records.Field, ENTITY["properties"]["field"]["enum"]),
+    ("distinct entity type", records.EntityType, DISTINCT_ENTITY["properties"]["type"]["enum"]),
+    (
+        "place feature class",
+        records.PlaceClass,
+        PLACE["properties"]["feature_class"]["enum"],
+    ),
     ("mention field", records.Field, MENTION["properties"]["field"]["enum"]),
     ("error kind", records.ErrorKind, DEAD_LETTER_ERROR["properties"]["kind"]["enum"]),
     (

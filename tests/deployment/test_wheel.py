@@ -61,8 +61,8 @@ print(json.dumps({
     "language": enriched.article["language"]["code"],
     "entities": len(enriched.article["entities"]),
     "mentions": len(enriched.mentions),
-    "errors": schema_errors("article.enriched.v1", enriched.article)
-    + [error for mention in enriched.mentions for error in schema_errors("entity-mention.v1", mention)],
+    "errors": schema_errors("article.enriched.v1.1", enriched.article)
+    + [error for mention in enriched.mentions for error in schema_errors("entity-mention.v1.1", mention)],
 }))
 """
 

@@ -60,7 +60,7 @@ def test_articles_come_out_enriched_and_bad_records_dead_lettered(settings: Sett
 
     assert {record["id"] for record in enriched} == {key.decode() for key, _ in articles if key}
     for record in enriched:
-        assert schema_errors("article.enriched.v1", record) == []
+        assert schema_errors("article.enriched.v1.1", record) == []
         for entity in record["entities"]:
             assert record[entity["field"]][entity["start"] : entity["end"]] == entity["text"]
     assert sum(len(record["entities"]) for record in enriched) > 0
@@ -73,7 +73,7 @@ def test_articles_come_out_enriched_and_bad_records_dead_lettered(settings: Sett
 
     total_entities = sum(len(record["entities"]) for record in enriched)
     mentions = values(read_until(settings, settings.topic_entities, lambda r: len(r) >= total_entities, timeout=30))
-    assert all(schema_errors("entity-mention.v1", mention) == [] for mention in mentions)
+    assert all(schema_errors("entity-mention.v1.1", mention) == [] for mention in mentions)
 
 
 def test_nothing_is_lost_when_the_worker_is_killed_mid_stream(

@@ -21,7 +21,6 @@ import orjson
 from workers import clients
 from workers.brokers import TansuBroker, free_port
 from workers.errors import KhabarError
-from workers.ner import ENTITY_TYPES
 from workers.paths import seeds_dir, shared_dir
 from workers.settings import Settings, to_environment
 
@@ -127,8 +126,13 @@ def _collect(
     return enriched
 
 
+#: Entities shown per article, most salient first.
+SHOWN_ENTITIES = 12
+
+
 def render(article: dict[str, Any]) -> str:
-    """A few readable lines: id, language, title, and the entities grouped by type."""
+    """A few readable lines: id, language, title, the article's countries, and its distinct entities by
+    salience, each with its canonical name, how often it is named, and where it is when it is a place."""
     language = article["language"]
     lines = [
         "",
@@ -136,14 +140,20 @@ def render(article: dict[str, Any]) -> str:
         f"{article['tokens']['body']} tokens  ·  {article['enrichment']['duration_ms']:.1f} ms",
         f"   {article.get('title') or article['body'][:80]}",
     ]
-    for entity_type in ENTITY_TYPES:
-        first_mention: dict[str, str] = {}  # one name per entity, however it was written
-        for entity in article["entities"]:
-            if entity["type"] == entity_type:
-                first_mention.setdefault(entity["normalized"], entity["text"])
-        names = list(first_mention.values())
-        if names:
-            lines.append(f"   {entity_type:<4} " + " · ".join(names))
-    if not article["entities"]:
+    if article["countries"]:
+        lines.append("   countries: " + ", ".join(article["countries"]))
+    entities = article["distinct_entities"]
+    for entity in entities[:SHOWN_ENTITIES]:
+        line = f"   {entity['salience']:.2f}  {entity['type']:<4} {entity['text']}"
+        if entity["mention_count"] > 1:
+            line += f" ×{entity['mention_count']}"
+        if "place" in entity:
+            place = entity["place"]
+            where = f"{place['name']}, {place['country_code']}" if "country_code" in place else place["name"]
+            line += f"  → {where} ({place['latitude']:.2f}°, {place['longitude']:.2f}°)"
+        lines.append(line)
+    if len(entities) > SHOWN_ENTITIES:
+        lines.append(f"   … and {len(entities) - SHOWN_ENTITIES} more")
+    if not entities:
         lines.append("   (no entities" + ("" if language["code"] == "ar" else ": no tagger for this language") + ")")
     return "\n".join(lines)

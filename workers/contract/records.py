@@ -28,6 +28,8 @@ EntityType = Literal["PER", "LOC", "ORG", "MISC"]
 #: The text fields that are cleaned, normalized, counted and tagged.
 Field = Literal["title", "body"]
 PayloadEncoding = Literal["utf-8", "base64"]
+#: GeoNames feature classes of the gazetteer's places: country, continent, populated place.
+PlaceClass = Literal["A", "L", "P"]
 
 ENTITY_TYPES: frozenset[str] = frozenset(get_args(EntityType))
 
@@ -35,6 +37,11 @@ ENTITY_TYPES: frozenset[str] = frozenset(get_args(EntityType))
 def is_entity_type(name: str) -> TypeGuard[EntityType]:
     """True for an entity type the schemas allow."""
     return name in ENTITY_TYPES
+
+
+def is_place_class(name: str) -> TypeGuard[PlaceClass]:
+    """True for a feature class the place schema allows."""
+    return name in get_args(PlaceClass)
 
 
 # --- article.raw.v1 ------------------------------------------------------------------------------
@@ -77,7 +84,7 @@ class RawArticle:
         return str(self.fields["body"])
 
 
-# --- article.enriched.v1 -------------------------------------------------------------------------
+# --- article.enriched.v1.1 ----------------------------------------------------------------------
 
 
 class DetectedLanguage(TypedDict):
@@ -104,7 +111,39 @@ class Entity(TypedDict):
     end: int
     field: Field
     normalized: str
+    distinct: int
     proclitic: NotRequired[str]
+
+
+class FirstMention(TypedDict):
+    field: Field
+    start: int
+
+
+class Place(TypedDict):
+    """Where a place entity is, as resolved against the gazetteer (place.v1)."""
+
+    geonames_id: int
+    name: str
+    country_code: NotRequired[str]
+    latitude: float
+    longitude: float
+    feature_class: PlaceClass
+    confidence: float
+
+
+class DistinctEntity(TypedDict):
+    """One entity of an article with all its mentions, named by its fullest form (article.enriched.v1.1)."""
+
+    type: EntityType
+    text: str
+    normalized: str
+    mentions: list[int]
+    mention_count: int
+    in_title: bool
+    first_mention: FirstMention
+    salience: float
+    place: NotRequired[Place]
 
 
 class TaggerInfo(TypedDict):
@@ -123,17 +162,19 @@ class Enrichment(TypedDict):
 
 
 class EnrichedArticle(ArticleFields):
-    """The enriched article (article.enriched.v1): the raw article's fields, with title and body cleaned."""
+    """The enriched article (article.enriched.v1.1): the raw article's fields, with title and body cleaned."""
 
     dedupe_key: str
     language: DetectedLanguage
     normalized: PerField[str]
     tokens: PerField[int]
     entities: list[Entity]
+    distinct_entities: list[DistinctEntity]
+    countries: list[str]
     enrichment: Enrichment
 
 
-# --- entity-mention.v1 ---------------------------------------------------------------------------
+# --- entity-mention.v1.1 ------------------------------------------------------------------------
 
 
 class MentionedEntity(TypedDict):
@@ -142,12 +183,20 @@ class MentionedEntity(TypedDict):
     normalized: str
 
 
+class CanonicalName(TypedDict):
+    text: str
+    normalized: str
+
+
 class EntityMention(TypedDict):
-    """One mention of an entity in one article (entity-mention.v1)."""
+    """One mention of an entity in one article (entity-mention.v1.1)."""
 
     mention_id: str
     article_id: str
     entity: MentionedEntity
+    canonical: CanonicalName
+    salience: float
+    place: NotRequired[Place]
     field: Field
     start: int
     end: int
