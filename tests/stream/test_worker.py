@@ -11,13 +11,14 @@ from workers.settings import Settings
 from workers.stream.app import create_app
 from workers.stream.health import Heartbeat
 from workers.stream.metrics import StreamMetrics
-from workers.stream.worker import watch
+from workers.stream.worker import Assignment, watch
 
 
 def test_rebalance_signals_drive_the_assignment_the_rebalance_count_and_the_lag_series(tmp_path: Path) -> None:
     settings = Settings.from_env({}, data_dir=str(tmp_path))
     app, metrics = create_app(settings), StreamMetrics()
-    assignment = watch(app, settings, metrics, Heartbeat())
+    assignment = Assignment(metrics)
+    watch(app, settings, metrics, Heartbeat(), assignment)
     raw = settings.topic_raw
     assert not assignment.held
 
@@ -38,7 +39,8 @@ def test_rebalance_signals_drive_the_assignment_the_rebalance_count_and_the_lag_
 def test_an_empty_assignment_counts_as_joined(tmp_path: Path) -> None:
     """More workers than partitions: a worker with none has still joined its group."""
     settings = Settings.from_env({}, data_dir=str(tmp_path))
-    app = create_app(settings)
-    assignment = watch(app, settings, StreamMetrics(), Heartbeat())
+    app, metrics = create_app(settings), StreamMetrics()
+    assignment = Assignment(metrics)
+    watch(app, settings, metrics, Heartbeat(), assignment)
     asyncio.run(app.on_partitions_assigned.send(set()))
     assert assignment.held
