@@ -40,6 +40,10 @@ from workers.text.normalize import NORMALIZER_VERSION
 #: names are also those of larger places elsewhere.
 DEFAULT_CITIES = "cities15000.json"
 
+#: A town of another country sharing a country's name with fewer people than this share of it is taken
+#: for a namesake of the country, and not found under that name (`is_namesake`).
+NAMESAKE_SHARE = 0.01
+
 # Arabic names the sources lack, written here: CLDR gives each country one formal name («المملكة العربية
 # السعودية», «الأراضي الفلسطينية») and news writes the short one; GeoNames has no Arabic name for
 # Washington, D.C. Keys are ISO 3166-1 alpha-2 codes (the country) or GeoNames ids (a city); a name
@@ -154,13 +158,32 @@ def gather_places(cities_file: str = DEFAULT_CITIES) -> list[tuple[Place, list[s
 
 
 def keyed_places(places: Iterable[tuple[Place, list[str]]]) -> list[tuple[Place, list[str]]]:
-    """Each place with the distinct normal forms of its names, sorted; places left without one are dropped."""
+    """Each place with the distinct normal forms of its names, sorted, but for the names of countries
+    that a town elsewhere is named after (`is_namesake`); places left without a name are dropped."""
+    named = [(place, {key for name in names for key in place_keys(name)}) for place, names in places]
+    countries: dict[str, list[Place]] = {}
+    for place, keys in named:
+        if place.feature_class == COUNTRY:
+            for key in keys:
+                countries.setdefault(key, []).append(place)
     keyed = []
-    for place, names in places:
-        keys = sorted({key for name in names for key in place_keys(name) if key})
-        if keys:
-            keyed.append((place, keys))
+    for place, keys in named:
+        kept = sorted(key for key in keys if not any(is_namesake(place, country) for country in countries.get(key, ())))
+        if kept:
+            keyed.append((place, kept))
     return sorted(keyed, key=lambda row: row[0].geonames_id)
+
+
+def is_namesake(city: Place, country: Place) -> bool:
+    """Whether `city` is a town of another country named after `country` (Lebanon, Ohio; Palestine,
+    Texas): under NAMESAKE_SHARE of the country's people. Arabic news means the country by such a
+    name, and the towns' countries would otherwise outweigh it in an article about the United States.
+    A city as large as Amman (a quarter of Oman, whose name it shares once normalized) is no namesake."""
+    return (
+        city.feature_class == CITY
+        and city.country_code != country.country_code
+        and city.population < NAMESAKE_SHARE * country.population
+    )
 
 
 def write_gazetteer(places: Sequence[tuple[Place, list[str]]], out_dir: Path, sources: dict[str, str]) -> dict:
