@@ -43,10 +43,21 @@ class Assignment:
     def revoked(self, partitions: Set[TP]) -> None:
         self.held = False
         self._metrics.partitions_revoked((tp.topic, tp.partition) for tp in partitions)
+        if partitions:
+            log.info("rebalancing: partitions revoked (%s)", describe_partitions(partitions))
 
     def assigned(self, partitions: Set[TP]) -> None:
         self._metrics.rebalances.inc()
         self.held = True
+        log.info("partitions assigned: %s", describe_partitions(partitions) or "none (more workers than partitions)")
+
+
+def describe_partitions(partitions: Set[TP]) -> str:
+    """`articles.raw 0, 1, 3` for people: each topic's partitions, in order."""
+    by_topic: dict[str, list[int]] = {}
+    for tp in partitions:
+        by_topic.setdefault(tp.topic, []).append(tp.partition)
+    return "; ".join(f"{topic} {', '.join(map(str, sorted(numbers)))}" for topic, numbers in sorted(by_topic.items()))
 
 
 def receiver(handle: Callable[[Set[TP]], None]) -> Callable[..., None]:
@@ -99,7 +110,8 @@ def run(settings: Settings, load_pipeline: Callable[[], Pipeline]) -> int:
         log.info(
             "worker starting: group %s on %s, input %s", settings.app_id, settings.bootstrap_servers, settings.topic_raw
         )
-        faust_worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
+        # Logging stays as `workers.logs` set it up: one format for Faust's lines and Khabar's.
+        faust_worker = faust.Worker(app, quiet=True, override_logging=False)
         try:
             faust_worker.execute_from_commandline()
         except SystemExit as exit:
