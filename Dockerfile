@@ -35,5 +35,11 @@ USER khabar
 # Faust keeps its table state under the working directory, so it must be writable by the worker.
 WORKDIR /home/khabar
 
+# Liveness: the worker serves /health on KHABAR_METRICS_PORT (9400) while the process and its event loop are
+# alive; urllib, as the image has no curl. docker-compose.yml checks /ready instead, and turns the check off
+# for one-off commands. A worker run with KHABAR_METRICS_PORT=0 serves nothing and shows as unhealthy.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=90s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:' + os.environ.get('KHABAR_METRICS_PORT', '9400') + '/health', timeout=3)"]
+
 # CMD, not ENTRYPOINT: `docker compose run --rm cli khabar produce ...` replaces it whole.
 CMD ["khabar", "worker"]

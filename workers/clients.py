@@ -1,19 +1,24 @@
-"""kafka-python clients for the CLI, topic administration and tests, configured from Settings."""
+"""kafka-python clients for the CLI, topic administration and tests, configured from Settings.
+
+kafka-python is imported when a client is made, not with this module: the offline `khabar enrich`
+reads the record size limits here and loads no Kafka client.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
-from typing import Any
-
-from kafka import KafkaConsumer, KafkaProducer
-from kafka.admin import KafkaAdminClient, NewTopic
-from kafka.errors import KafkaError, TopicAlreadyExistsError
+import time
+from collections.abc import Collection, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from workers.brokers.process import port_is_open
-from workers.errors import BrokerError
+from workers.errors import BrokerError, KhabarError
 from workers.settings import Settings
+
+if TYPE_CHECKING:
+    from kafka import KafkaConsumer, KafkaProducer, TopicPartition
+    from kafka.admin import KafkaAdminClient
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +31,8 @@ def client_config(settings: Settings) -> dict[str, Any]:
     config: dict[str, Any] = {
         "bootstrap_servers": settings.bootstrap_servers.split(","),
         "security_protocol": settings.security_protocol,
+        # kafka-python waits this long for its first connection before KafkaTimeoutError (its own default: 30 s).
+        "bootstrap_timeout_ms": int(settings.connect_timeout * 1000),
     }
     if settings.sasl_mechanism:
         config |= {
@@ -67,12 +74,14 @@ def check_sasl_login(settings: Settings) -> None:
     servers = settings.bootstrap_servers.split(",")
     if not any(port_is_open(*_host_and_port(server)) for server in servers):
         return
+    from kafka.admin import KafkaAdminClient
+    from kafka.errors import KafkaError
+
     with kafka_logs_silenced():
         try:
             admin = KafkaAdminClient(
                 client_id=f"{settings.app_id}-login-check",
-                bootstrap_timeout_ms=int(SASL_LOGIN_SECONDS * 1000),
-                **client_config(settings),
+                **client_config(settings) | {"bootstrap_timeout_ms": int(SASL_LOGIN_SECONDS * 1000)},
             )
         except KafkaError:
             raise BrokerError(
@@ -94,37 +103,137 @@ def output_record_limit(settings: Settings) -> int:
     return settings.max_record_bytes * OUTPUT_SIZE_FACTOR
 
 
-def ensure_topics(settings: Settings) -> list[str]:
-    """Create Khabar's topics where missing (Faust does not create source topics); return the new ones.
+@contextlib.contextmanager
+def reaching_broker(settings: Settings) -> Iterator[None]:
+    """Around a client's first connection: kafka-python's line per retried connection hidden, and a
+    broker that does not answer within KHABAR_CONNECT_TIMEOUT turned into one BrokerError.
 
-    The changelog of published keys (`workers.stream.published`) is created here as well, compacted
-    and with the input's partition count: Tansu would otherwise auto-create it with 4 partitions when
-    a worker first writes to it.
+    Only the first contact is wrapped: once connected, the client's warnings are worth seeing.
+    """
+    from kafka.errors import KafkaTimeoutError
+
+    with kafka_logs_silenced():
+        try:
+            yield
+        except KafkaTimeoutError:
+            raise BrokerError(
+                f"no broker answered at {settings.bootstrap_servers} within {settings.connect_timeout:g}s "
+                "(KAFKA_BOOTSTRAP_SERVERS, KHABAR_CONNECT_TIMEOUT): is it running?"
+            ) from None
+
+
+def connect(settings: Settings) -> KafkaAdminClient:
+    """The first contact of a command with the broker: a SASL login checked, then an admin client."""
+    from kafka.admin import KafkaAdminClient
+
+    check_sasl_login(settings)
+    with reaching_broker(settings):
+        return KafkaAdminClient(client_id=f"{settings.app_id}-admin", **client_config(settings))
+
+
+def khabar_topics(settings: Settings) -> dict[str, dict[str, str]]:
+    """Every topic Khabar creates, with its topic configs.
+
+    The changelog of published keys (`workers.stream.published`) is one, compacted and with the
+    input's partition count: Tansu would otherwise auto-create it with 4 partitions when a worker
+    first writes to it.
     """
     limit = {"max.message.bytes": str(output_record_limit(settings) + 64 * 1024)}
     configs = {topic: limit for topic in settings.topics}
     if settings.dedupe_horizon > 0:
         configs[settings.changelog_topic] = {"cleanup.policy": "compact"}
-    admin = KafkaAdminClient(client_id=f"{settings.app_id}-admin", **client_config(settings))
+    return configs
+
+
+def ensure_topics(settings: Settings) -> list[str]:
+    """Create Khabar's topics where missing (Faust does not create source topics); return the new ones.
+
+    The first contact with the broker: BrokerError when it does not answer within KHABAR_CONNECT_TIMEOUT.
+    """
+    admin = connect(settings)
     try:
-        existing = set(admin.list_topics())
-        missing = [topic for topic in configs if topic not in existing]
-        for topic in missing:
-            try:
-                admin.create_topics(
-                    [NewTopic(topic, settings.partitions, settings.replication_factor, topic_configs=configs[topic])]
-                )
-            except TopicAlreadyExistsError:
-                log.debug("topic %s was created concurrently", topic)
-        if missing:
-            log.info("created topics %s with %d partitions", ", ".join(missing), settings.partitions)
-        return missing
+        return create_topics(settings, admin, khabar_topics(settings))
     finally:
         admin.close()
 
 
+def create_topics(settings: Settings, admin: KafkaAdminClient, configs: dict[str, dict[str, str]]) -> list[str]:
+    """Create the topics of `configs` (name → topic configs) that do not exist, with Khabar's partition
+    count and replication; return the new ones."""
+    from kafka.admin import NewTopic
+    from kafka.errors import TopicAlreadyExistsError
+
+    existing = set(admin.list_topics())
+    missing = [topic for topic in configs if topic not in existing]
+    for topic in missing:
+        try:
+            admin.create_topics(
+                [NewTopic(topic, settings.partitions, settings.replication_factor, topic_configs=configs[topic])]
+            )
+        except TopicAlreadyExistsError:
+            log.debug("topic %s was created concurrently", topic)
+    if missing:
+        log.info("created topics %s with %d partitions", ", ".join(missing), settings.partitions)
+    return missing
+
+
+class UnknownTopicError(KhabarError):
+    """A command was given a topic the broker does not have."""
+
+
+def require_topics(settings: Settings, admin: KafkaAdminClient, topics: Collection[str], create: bool) -> None:
+    """Make sure `topics` exist before a command reads or writes them.
+
+    Kafka (with auto-creation on) and Tansu would silently create a misspelt topic on first use, with the
+    broker's partition count. Khabar's own topics are created as the worker creates them; any other
+    missing topic is created only when asked (`create`, the commands' --create), else refused.
+    """
+    own = khabar_topics(settings)
+    missing = set(topics) - set(admin.list_topics())
+    unknown = sorted(missing - own.keys())
+    if unknown and not create:
+        raise UnknownTopicError(
+            f"topic {', '.join(unknown)} does not exist on {settings.bootstrap_servers} (--create creates it)"
+        )
+    # A topic of the user's takes records as large as Khabar's input topic does.
+    create_topics(settings, admin, {topic: own.get(topic, own[settings.topic_raw]) for topic in sorted(missing)})
+
+
+#: How long the broker may hold the fetch that reads a high watermark (Kafka's default is 500 ms).
+HIGH_WATERMARK_FETCH_WAIT_MS = 10
+
+
+def end_offsets(
+    settings: Settings, partitions: Iterable[TopicPartition], timeout: float | None = None
+) -> dict[TopicPartition, int]:
+    """Where each partition ends (the offset its next record gets), right on both brokers.
+
+    kafka-python's `end_offsets` asks ListOffsets(latest), which Tansu answers with the base offset of
+    the last record batch + 1: short of the end whenever that batch holds more than one record. The
+    high watermark of a fetch response is right on both, so a consumer seeks to that answer (at most
+    one batch before the end) and fetches until each partition's response came back.
+    """
+    wanted = list(partitions)
+    reader = consumer(settings, fetch_max_wait_ms=HIGH_WATERMARK_FETCH_WAIT_MS)
+    deadline = time.monotonic() + (settings.connect_timeout if timeout is None else timeout)
+    try:
+        reader.assign(wanted)
+        for partition, offset in reader.end_offsets(wanted).items():
+            reader.seek(partition, offset)
+        while any(reader.highwater(partition) is None for partition in wanted):
+            if time.monotonic() > deadline:
+                unread = [f"{p.topic}[{p.partition}]" for p in wanted if reader.highwater(p) is None]
+                raise BrokerError(f"no fetch response for {', '.join(unread)} within the time limit")
+            reader.poll(timeout_ms=100)
+        return {partition: reader.highwater(partition) for partition in wanted}
+    finally:
+        reader.close()
+
+
 def producer(settings: Settings, **options: Any) -> KafkaProducer:
     """A producer that waits for all in-sync replicas and retries without reordering."""
+    from kafka import KafkaProducer
+
     defaults = {
         "client_id": f"{settings.app_id}-cli",
         "acks": "all",
@@ -137,6 +246,8 @@ def producer(settings: Settings, **options: Any) -> KafkaProducer:
 
 def consumer(settings: Settings, *topics: str, **options: Any) -> KafkaConsumer:
     """A consumer outside any group, from the earliest offset, for reading topics."""
+    from kafka import KafkaConsumer
+
     defaults = {
         "client_id": f"{settings.app_id}-cli",
         "auto_offset_reset": "earliest",

@@ -19,6 +19,9 @@ import orjson
 TEXT_FORMAT = "%(asctime)s %(levelname)-7s %(name)s: %(message)s"
 #: Client libraries whose INFO lines describe every connection; people need their warnings only.
 CLIENT_LOGGERS = ("kafka", "aiokafka")
+#: Faust and its service library log every service's start and stop (some 60 lines a run) at INFO;
+#: Khabar says itself what matters (pipeline loaded, partitions assigned, progress).
+FRAMEWORK_LOGGERS = ("faust", "mode")
 #: How long like lines of a client library are held back after the first of a run.
 REPEAT_WINDOW_SECONDS = 30.0
 
@@ -78,8 +81,8 @@ def _belongs_to(name: str, prefixes: tuple[str, ...]) -> bool:
 def configure(level: str, log_format: str, stream: IO[str] | None = None) -> None:
     """Route every logger through one handler in `log_format` (`text` or `json`) at `level`.
 
-    The client libraries stay at WARNING unless `level` is debug: their INFO lines narrate each
-    connection. Python warnings are logged too, in the same format.
+    The client libraries and Faust stay at WARNING unless `level` is debug: their INFO lines narrate
+    each connection and each service's start. Python warnings are logged too, in the same format.
     """
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JsonFormatter() if log_format == "json" else logging.Formatter(TEXT_FORMAT))
@@ -87,6 +90,6 @@ def configure(level: str, log_format: str, stream: IO[str] | None = None) -> Non
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for name in CLIENT_LOGGERS:
+    for name in CLIENT_LOGGERS + FRAMEWORK_LOGGERS:
         logging.getLogger(name).setLevel(logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING)
     logging.captureWarnings(True)

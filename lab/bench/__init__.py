@@ -1,6 +1,8 @@
 """`python -m lab.bench`: how fast Khabar enriches, offline on one core and through a broker.
 
-Three parts, each runnable alone (`--part`):
+Four parts, each runnable alone (`--part`):
+- startup: whole processes, as a user starts them: `khabar enrich` of one article (wall seconds, peak
+  RSS), `khabar --help`, and a worker's launch until its `/ready` answers 200 on the broker.
 - offline: the full enrichment (`routing.route` on raw JSON bytes) against a floor measured in
   the same run on the same articles (orjson decode, camel-tools normalization and tokenization,
   orjson encode), single process and thread; full/floor is the headline.
@@ -39,7 +41,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PARTS = ("offline", "stream", "scale")
+PARTS = ("startup", "offline", "stream", "scale")
+#: The parts that need a broker (startup for its worker-to-ready run).
+BROKER_PARTS = ("startup", "stream", "scale")
 #: (normal, --quick) defaults of the size options.
 SIZES: dict[str, tuple[float, float]] = {
     # 0: every distinct article of the corpus after the warm-up (198 for ANERcorp train), the same
@@ -49,6 +53,7 @@ SIZES: dict[str, tuple[float, float]] = {
     "repetitions": (5, 3),
     "stream_articles": (1000, 200),
     "latency_seconds": (30, 10),
+    "startup_runs": (5, 2),
 }
 #: Thread pools of numeric libraries (py3langid uses numpy): one thread, so one process is one core.
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -62,6 +67,7 @@ The worker's consumer waits up to KHABAR_FETCH_WAIT_MS (100 ms) for data on a qu
 shows in the latency at low rates.
 
 examples:
+  python -m lab.bench --part startup                # start-up only, about a minute
   python -m lab.bench --quick                       # smoke run, about two minutes
   python -m lab.bench --json bench.json             # the full run, results also as JSON
   python -m lab.bench --part offline --articles 190
@@ -76,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add = parser.add_argument
-    add("--part", action="append", choices=PARTS, help="run only this part (repeatable; default: all three)")
+    add("--part", action="append", choices=PARTS, help="run only this part (repeatable; default: all four)")
     add("--quick", action="store_true", help="small sizes for a smoke run (explicit sizes still win)")
     add(
         "--articles",
@@ -89,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     add("--stream-articles", metavar="N", type=int, help="stream, scale: backlog per run (default 1000, quick 200)")
     add("--latency-seconds", metavar="S", type=float, help="stream: paced producer runs S s (default 30, quick 10)")
     add("--latency-rate", metavar="RATE", type=float, help="stream: paced articles/s (default: half the enrich rate)")
+    add("--startup-runs", metavar="N", type=int, help="startup: timed runs of each command (default 5, quick 2)")
     add("--bootstrap-servers", metavar="HOST:PORT", help="use this broker (default: start an embedded Tansu)")
     add("--corpus", metavar="PATH", type=Path, help="CoNLL sentences for the articles (default: ANERcorp train)")
     add("--timeout", metavar="S", type=float, default=600.0, help="give up a run after S seconds (default 600)")
@@ -153,6 +160,15 @@ def run_broker_parts(
         return as_records(build_articles(sentences, count))
 
     with broker_settings(arguments.bootstrap_servers) as settings, work_dir(arguments.work_dir) as scratch:
+        if "startup" in parts:  # first, on a quiet broker
+            from lab.bench.startup import run_startup
+
+            runs = int(size(arguments, "startup_runs"))
+            results["startup"] = {
+                "load_average_before": system.load_average(),
+                "runs": runs,
+                **run_startup(build_articles(sentences, 1)[0], settings, scratch, runs, arguments.timeout),
+            }
         if "stream" in parts:
             results["stream"] = {
                 "load_average_before": system.load_average(),
@@ -200,7 +216,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
             "load_average_before": system.load_average(),
             **run_offline_part(arguments, sentences, pipeline),
         }
-    if "stream" in parts or "scale" in parts:
+    if any(part in parts for part in BROKER_PARTS):
         run_broker_parts(arguments, parts, sentences, results)
     results["load_average"]["after"] = system.load_average()
     results["seconds"] = time.monotonic() - started

@@ -76,6 +76,30 @@ def render_scale(scale: dict[str, Any]) -> list[str]:
     ]
 
 
+def _spread(summary: dict[str, float], unit: str, digits: int) -> str:
+    return f"{summary['median']:.{digits}f} {unit} ({summary['min']:.{digits}f}–{summary['max']:.{digits}f})"
+
+
+def render_startup(startup: dict[str, Any]) -> list[str]:
+    lines = [
+        f"start-up, whole processes, median (range) of {startup['runs']} runs "
+        f"(load {_load(startup['load_average_before'])})"
+    ]
+    names = {"enrich_one_article": f"enrich, 1 article of {startup['article_tokens']} tokens", "help": "--help"}
+    for key, name in names.items():
+        run = startup[key]
+        lines.append(
+            f"  {name:<34} {_spread(run['seconds'], 's', 2)}   peak RSS {_spread(run['peak_rss_mib'], 'MiB', 0)}"
+        )
+    if "worker_to_ready" in startup:
+        ready = startup["worker_to_ready"]
+        lines.append(
+            f"  {'worker, launch → /ready 200':<34} {_spread(ready['seconds'], 's', 2)}   "
+            f"peak RSS {_spread(ready['peak_rss_mib'], 'MiB', 0)}"
+        )
+    return lines
+
+
 def render(results: dict[str, Any]) -> str:
     machine = results["machine"]
     lines = [
@@ -84,7 +108,8 @@ def render(results: dict[str, Any]) -> str:
         f"load average (1/5/15 min) before {_load(results['load_average']['before'])}, "
         f"after {_load(results['load_average']['after'])}",
     ]
-    for part, render_part in (("offline", render_offline), ("stream", render_stream), ("scale", render_scale)):
+    parts = {"startup": render_startup, "offline": render_offline, "stream": render_stream, "scale": render_scale}
+    for part, render_part in parts.items():
         if part in results:
             lines += ["", *render_part(results[part])]
     return "\n".join(lines)

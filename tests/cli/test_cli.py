@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import orjson
 import pytest
 
+from tests.cli.run import khabar
 from tests.data.malformed_lines import malformed_lines
 from workers.contract.schemas import schema_errors
+from workers.settings import ENVIRONMENT, Settings
 
 DATA = Path(__file__).parents[1] / "data"
-
-
-def khabar(*arguments: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run([sys.executable, "-m", "workers", *arguments], input=stdin, capture_output=True, timeout=300)
 
 
 def listed_commands(help_text: str) -> dict[str, str]:
@@ -30,8 +27,22 @@ def test_help_lists_every_command_with_what_it_does() -> None:
     result = khabar("--help")
     assert result.returncode == 0
     listed = listed_commands(result.stdout.decode())
-    assert set(listed) == {"broker", "worker", "produce", "consume", "enrich", "demo"}
+    assert set(listed) == {"broker", "worker", "produce", "consume", "topics", "replay", "enrich", "demo"}
     assert all(len(description) > 20 for description in listed.values())
+
+
+@pytest.mark.parametrize("command", ["broker", "worker", "produce", "consume", "topics", "replay", "enrich", "demo"])
+def test_each_command_explains_itself_with_an_example(command: str) -> None:
+    result = khabar(command, "--help")
+    assert result.returncode == 0
+    assert re.search(rf"^examples?:\n  (\S+=\S+ )*khabar {command}\b", result.stdout.decode(), flags=re.MULTILINE)
+
+
+def test_worker_help_lists_every_setting_with_its_default() -> None:
+    listing = khabar("worker", "--help").stdout.decode().split("settings (environment variable, default):\n")[1]
+    rows = dict(line.split(maxsplit=1) for line in listing.split("\n\n")[0].splitlines())
+    defaults = Settings()
+    assert rows == {variable: str(getattr(defaults, name)) or "(none)" for name, variable in ENVIRONMENT.items()}
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +97,24 @@ def test_enrich_reads_standard_input() -> None:
     assert orjson.loads(result.stdout)["id"] == "x"
 
 
-def test_unknown_options_are_refused() -> None:
+def test_unknown_options_are_refused_in_one_line() -> None:
     result = khabar("consume", "--bogus")
     assert result.returncode == 2
-    assert b"unrecognized arguments: --bogus" in result.stderr
+    assert result.stderr.decode().splitlines() == [
+        "khabar: error: unrecognized arguments: --bogus (see `khabar --help`)"
+    ]
+
+
+def imported_packages(*arguments: str, stdin: bytes = b"") -> set[str]:
+    """The top-level packages `khabar <arguments>` imported (Python's -X importtime lists each module)."""
+    result = khabar(*arguments, stdin=stdin, python_options=("-X", "importtime"))
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    lines = [line for line in result.stderr.decode().splitlines() if line.startswith("import time:")]
+    return {line.rsplit("|", 1)[1].strip().partition(".")[0] for line in lines[1:]}  # the first is the header
+
+
+@pytest.mark.parametrize("arguments", [("--help",), ("enrich", "-")], ids=["--help", "enrich"])
+def test_commands_that_need_no_broker_import_no_kafka_client_nor_the_progress_bar(arguments: tuple[str, ...]) -> None:
+    imported = imported_packages(*arguments, stdin=b'{"id": "x", "body": "text"}\n')
+    assert "workers" in imported
+    assert imported & {"kafka", "aiokafka", "faust", "tqdm"} == set()

@@ -5,6 +5,8 @@ import json
 import os
 import re
 import subprocess
+import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,8 +15,11 @@ import pytest
 import yaml
 
 from tests.integration.brokers import client_environment
+from workers.brokers import free_port
 from workers.brokers.apache_kafka import SINGLE_NODE_SETTINGS
 from workers.brokers.kafka_jars import KAFKA_VERSION
+from workers.stream.health import Heartbeat, Readiness, serve
+from workers.stream.metrics import StreamMetrics
 
 ROOT = Path(__file__).resolve().parents[2]
 KAFKA_SERVICE = "kafka"
@@ -89,9 +94,15 @@ def test_kafka_has_the_broker_settings_the_tests_run_with() -> None:
 
 
 def test_the_worker_runs_with_the_settings_of_the_kafka_test_run() -> None:
-    """Only the bootstrap servers differ: every other setting is the default in both."""
+    """Only the bootstrap servers and the metrics address differ: every other setting is the default in both."""
     tested = client_environment("kafka", "127.0.0.1:9092")
-    assert set(environment("worker")) == set(tested) == {"KAFKA_BOOTSTRAP_SERVERS"}
+    assert set(tested) == {"KAFKA_BOOTSTRAP_SERVERS"}
+    assert set(environment("worker")) == {"KAFKA_BOOTSTRAP_SERVERS", "KHABAR_METRICS_HOST"}
+
+
+def test_the_worker_serves_metrics_beyond_its_containers_loopback() -> None:
+    """Prometheus scrapes worker:9400 over the compose network; the default 127.0.0.1 would refuse it."""
+    assert environment("worker")["KHABAR_METRICS_HOST"] == "0.0.0.0"
 
 
 def test_kafka_runs_combined_broker_and_controller_with_its_node_among_the_voters() -> None:
@@ -154,6 +165,16 @@ def test_kafka_healthcheck_asks_the_internal_listener() -> None:
     assert command[0] == "CMD"
     assert command[1].startswith("/opt/kafka/bin/")
     assert command[command.index("--bootstrap-server") + 1] == f"localhost:{internal_listener_port()}"
+
+
+def test_compose_counts_a_worker_healthy_once_it_is_ready() -> None:
+    check = service("worker")["healthcheck"]
+    assert check["test"][:3] == ["CMD", "python", "-c"]
+    assert "/ready" in check["test"][3]
+
+
+def test_a_one_off_cli_container_has_no_health_check() -> None:
+    assert service("cli")["healthcheck"] == {"disable": True}
 
 
 def test_worker_starts_only_once_kafka_is_healthy() -> None:
@@ -333,6 +354,58 @@ def test_default_command_is_the_worker_and_can_be_replaced_whole() -> None:
     assert [arguments for keyword, arguments in instructions if keyword == "ENTRYPOINT"] == []
     commands = [json.loads(arguments) for keyword, arguments in instructions if keyword == "CMD"]
     assert commands[-1] == ["khabar", "worker"]
+
+
+def dockerfile_health_check() -> list[str]:
+    """The command of the Dockerfile's only HEALTHCHECK, in exec form."""
+    [arguments] = [arguments for keyword, arguments in dockerfile_instructions() if keyword == "HEALTHCHECK"]
+    options, command = arguments.split(" CMD ", 1)
+    assert "--interval=" in options
+    check: list[str] = json.loads(command)
+    return check
+
+
+def test_the_image_checks_liveness_at_slash_health() -> None:
+    check = dockerfile_health_check()
+    assert check[:2] == ["python", "-c"]
+    assert "/health" in check[2]
+
+
+def exit_code(check: str, port: int) -> int:
+    """The exit code of a health check's `python -c` program, run here as in the image (no curl)."""
+    environment = {"PATH": os.environ["PATH"], "KHABAR_METRICS_PORT": str(port)}
+    command = [sys.executable, "-c", check]
+    return subprocess.run(command, env=environment, capture_output=True, timeout=30, check=False).returncode
+
+
+def test_the_image_health_check_passes_while_the_event_loop_beats_and_fails_once_it_stalls() -> None:
+    clock = [1000.0]
+    heartbeat = Heartbeat(lambda: clock[0])
+    port = free_port()
+    server = serve("127.0.0.1", port, StreamMetrics().registry, heartbeat, Readiness())
+    assert server is not None
+    try:
+        heartbeat.beat()
+        assert exit_code(dockerfile_health_check()[2], port) == 0
+        clock[0] += 60  # no beat for a minute
+        assert exit_code(dockerfile_health_check()[2], port) != 0
+    finally:
+        server.stop()
+
+
+def test_the_compose_health_check_passes_only_while_the_worker_is_ready() -> None:
+    readiness, assigned = Readiness(), threading.Event()
+    readiness.require("no partitions assigned yet", assigned.is_set)
+    port = free_port()
+    server = serve("127.0.0.1", port, StreamMetrics().registry, Heartbeat(), readiness)
+    assert server is not None
+    check = service("worker")["healthcheck"]["test"][3]
+    try:
+        assert exit_code(check, port) != 0
+        assigned.set()
+        assert exit_code(check, port) == 0
+    finally:
+        server.stop()
 
 
 def test_python_output_is_unbuffered_so_logs_reach_docker_at_once() -> None:

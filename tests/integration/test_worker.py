@@ -56,7 +56,8 @@ def test_articles_come_out_enriched_and_bad_records_dead_lettered(settings: Sett
     produce(settings, articles + [(None, line) for _, line in malformed])
 
     enriched = values(read_until(settings, settings.topic_enriched, lambda r: len(r) >= len(articles), timeout=120))
-    letters = values(read_until(settings, settings.topic_dead_letter, lambda r: len(r) >= len(malformed), timeout=60))
+    letter_records = read_until(settings, settings.topic_dead_letter, lambda r: len(r) >= len(malformed), timeout=60)
+    letters = values(letter_records)
 
     assert {record["id"] for record in enriched} == {key.decode() for key, _ in articles if key}
     for record in enriched:
@@ -70,6 +71,11 @@ def test_articles_come_out_enriched_and_bad_records_dead_lettered(settings: Sett
         assert schema_errors("dead-letter.v1", letter) == []
         assert letter["source"]["topic"] == settings.topic_raw
     assert Counter(letter["error"]["kind"] for letter in letters)["too_large"] == 1
+    # the reason and origin travel as headers too, readable without parsing the value
+    assert [
+        (headers["khabar.error.kind"].decode(), int(headers["khabar.source.offset"]))
+        for headers in (dict(record.headers) for record in letter_records)
+    ] == [(letter["error"]["kind"], letter["source"]["offset"]) for letter in letters]
 
     total_entities = sum(len(record["entities"]) for record in enriched)
     mentions = values(read_until(settings, settings.topic_entities, lambda r: len(r) >= total_entities, timeout=30))

@@ -18,7 +18,7 @@ from lab.compile_resources import (
     read_word_counts,
     resources_fingerprint,
 )
-from workers.ner.lexicon import ARRAYS, METADATA_FILE, array_file
+from workers.ner.lexicon import ARRAYS, METADATA_FILE, array_name
 from workers.ner.resources import DEFAULT_DATA_DIR, MANIFEST_FILE, load_resources, read_resources
 from workers.text.normalize import NORMALIZER_VERSION
 
@@ -67,9 +67,9 @@ def test_the_lexicon_records_the_normalizer_and_the_files_fingerprint(resource_d
 
 def test_compiling_twice_gives_the_same_bytes(resource_dir: Path) -> None:
     compile_resources(resource_dir)
-    first = {name: (resource_dir / array_file(name)).read_bytes() for name in ARRAYS}
+    first = {name: (resource_dir / f"{array_name(name)}.npy").read_bytes() for name in ARRAYS}
     compile_resources(resource_dir)
-    assert first == {name: (resource_dir / array_file(name)).read_bytes() for name in ARRAYS}
+    assert first == {name: (resource_dir / f"{array_name(name)}.npy").read_bytes() for name in ARRAYS}
 
 
 def test_the_fingerprint_is_of_the_text_not_the_compression(resource_dir: Path) -> None:

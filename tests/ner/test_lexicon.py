@@ -11,7 +11,7 @@ import pytest
 
 from lab.compile_resources import write_lexicon
 from workers.errors import ModelIntegrityError
-from workers.ner.lexicon import Clusters, Gazetteer, WordCounts, array_file, open_lexicon
+from workers.ner.lexicon import Clusters, Gazetteer, WordCounts, array_name, open_lexicon
 from workers.text.normalize import NORMALIZER_VERSION
 
 LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
@@ -75,7 +75,7 @@ def test_the_arrays_are_mapped_not_read(built: tuple[Path, dict[str, int], dict[
 def test_a_tampered_file_is_refused(tmp_path: Path, name: str) -> None:
     metadata = {"normalizer": NORMALIZER_VERSION}
     write_lexicon(tmp_path, {"وزاره": 5}, ("k2",), {"وزاره": (1,)}, {"سرت": {"LOC"}}, metadata)
-    path = tmp_path / array_file(name)
+    path = tmp_path / f"{array_name(name)}.npy"
     data = bytearray(path.read_bytes())
     data[-1] ^= 1
     path.write_bytes(bytes(data))
@@ -85,7 +85,7 @@ def test_a_tampered_file_is_refused(tmp_path: Path, name: str) -> None:
 
 def test_a_missing_file_is_refused(tmp_path: Path) -> None:
     write_lexicon(tmp_path, {"وزاره": 5}, ("k2",), {}, {}, {"normalizer": NORMALIZER_VERSION})
-    (tmp_path / array_file("offsets")).unlink()
+    (tmp_path / f"{array_name('offsets')}.npy").unlink()
     with pytest.raises(ModelIntegrityError, match=r"lacks lexicon\.offsets\.npy"):
         open_lexicon(tmp_path)
 

@@ -1,12 +1,27 @@
 """Language identification tells Arabic from Persian and Urdu, says `und` when there is no text,
 and gives exactly py3langid's answers, but for Arabic: every variety of it is `ar`, its variety said."""
 
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from py3langid.langid import MODEL_FILE, LanguageIdentifier, visit_counts
+from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier, visit_counts
 
-from workers.text.language import ARABIC_VARIETIES, SAMPLE_CHARS, Language, LanguageDetector
+from workers.errors import ModelError, ModelIntegrityError
+from workers.text.language import (
+    ARABIC_VARIETIES,
+    DEFAULT_MODEL_DIR,
+    METADATA_FILE,
+    SAMPLE_CHARS,
+    Language,
+    LanguageDetector,
+    array_name,
+)
+from workers.text.mapped import file_sha256
 
 
 @pytest.fixture(scope="module")
@@ -97,3 +112,44 @@ def test_same_language_and_confidence_as_py3langid_its_arabic_varieties_as_one(
         assert detect(text) == Language("ar", round(arabic, 4), None if code == "ar" else code)
     else:
         assert detect(text) == Language(code, round(float(probability), 4))
+
+
+def test_the_stored_model_holds_py3langids_own_arrays(detect: LanguageDetector, plain: LanguageIdentifier) -> None:
+    """The mapped arrays are py3langid's, number for number (`python -m lab.compile_langid` stored them)."""
+    mapped = detect._identifier
+    assert mapped.nb_classes == plain.nb_classes
+    assert mapped.nb_ptc.dtype == plain.nb_ptc.dtype and np.array_equal(mapped.nb_ptc, plain.nb_ptc)
+    assert np.array_equal(mapped.nb_pc, plain.nb_pc)
+    assert mapped._rowbase == plain._rowbase
+    assert mapped.tk_nextmove.tolist() == plain.tk_nextmove.tolist()
+    assert mapped.tk_output.tolist() == plain.tk_output
+
+
+def copy_of_stored_model(directory: Path) -> Path:
+    for path in DEFAULT_MODEL_DIR.glob("langid.*"):
+        shutil.copy(path, directory / path.name)
+    return directory
+
+
+def test_a_tampered_model_file_is_refused(tmp_path: Path) -> None:
+    directory = copy_of_stored_model(tmp_path)
+    path = directory / f"{array_name('pc')}.npy"
+    data = bytearray(path.read_bytes())
+    data[-1] ^= 1
+    path.write_bytes(bytes(data))
+    with pytest.raises(ModelIntegrityError, match=r"langid\.pc\.npy has sha256"):
+        LanguageDetector.load(directory)
+
+
+def test_the_model_of_another_py3langid_is_refused(tmp_path: Path) -> None:
+    directory = copy_of_stored_model(tmp_path)
+    metadata = json.loads((directory / METADATA_FILE).read_text(encoding="utf-8"))
+    (directory / METADATA_FILE).write_text(json.dumps({**metadata, "py3langid": "0.0.1"}), encoding="utf-8")
+    with pytest.raises(ModelError, match=r"py3langid 0\.0\.1.*lab\.compile_langid"):
+        LanguageDetector.load(directory)
+
+
+def test_the_stored_model_is_of_the_installed_py3langid() -> None:
+    """Its source file's digest: the stored arrays come from the model py3langid ships today."""
+    metadata = json.loads((DEFAULT_MODEL_DIR / METADATA_FILE).read_text(encoding="utf-8"))
+    assert metadata["source_sha256"] == file_sha256(MODEL_DIR / MODEL_FILE)

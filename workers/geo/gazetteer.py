@@ -23,6 +23,8 @@ DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
 PLACES_FILE = "places.tsv"
 MANIFEST_FILE = "manifest.json"
 _KEY_SEPARATOR = "|"
+#: GeoNames feature classes of the gazetteer's places: country, populated place, area (the continents).
+COUNTRY, CITY, CONTINENT = "A", "P", "L"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from workers.ner import map_standard_tag
-from workers.ner.models import file_sha256
+from workers.text.mapped import file_sha256
 
 logger = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from workers.errors import ModelIntegrityError
-from workers.ner.models import check_normalizer, file_sha256, read_json_object
+from workers.ner.models import check_normalizer
+from workers.text.mapped import open_arrays
 
 METADATA_FILE = "lexicon.json"
 ARRAYS = ("keys", "offsets", "slots", "counts", "clusters", "gazetteer")
@@ -38,9 +38,9 @@ NO_CLUSTER = -1
 EMPTY_SLOT = -1
 
 
-def array_file(name: str) -> str:
-    """The file of the lexicon's array `name`."""
-    return f"lexicon.{name}.npy"
+def array_name(name: str) -> str:
+    """The lexicon's array `name` as `text.mapped` stores it (in `<array name>.npy`)."""
+    return f"lexicon.{name}"
 
 
 def slot_of(key: bytes, slot_count: int) -> int:
@@ -94,29 +94,13 @@ class Lexicon:
 def open_lexicon(directory: Path) -> Lexicon:
     """Map the lexicon of `directory` after checking its files' digests and its normalizer.
 
-    Raises FileNotFoundError without a lexicon, ModelIntegrityError for a file that does not match
-    its recorded sha256, NormalizerMismatchError for one built with another normalizer.
+    Raises FileNotFoundError without a lexicon, ModelIntegrityError for a file that is missing or does
+    not match its recorded sha256, NormalizerMismatchError for one built with another normalizer.
     """
-    metadata_path = directory / METADATA_FILE
-    if not metadata_path.is_file():
-        raise FileNotFoundError(f"no entity lexicon in {directory} ({METADATA_FILE} is missing)")
-    metadata = read_json_object(metadata_path)
-    check_normalizer(metadata, metadata_path)
-    recorded: dict[str, str] = metadata["sha256"]
-    arrays: dict[str, Any] = {}
-    for name in ARRAYS:
-        path = directory / array_file(name)
-        if not path.is_file():
-            raise ModelIntegrityError(f"the entity lexicon in {directory} lacks {path.name}")
-        actual = file_sha256(path)
-        if actual != recorded.get(path.name):
-            raise ModelIntegrityError(
-                f"{path} has sha256 {actual}, but {METADATA_FILE} records {recorded.get(path.name)}; "
-                "the file is damaged or was replaced without compiling the lexicon again"
-            )
-        arrays[name] = np.load(path, mmap_mode="r", allow_pickle=False)
+    metadata, arrays = open_arrays(directory, METADATA_FILE, [array_name(name) for name in ARRAYS])
+    check_normalizer(metadata, directory / METADATA_FILE)
     return Lexicon(
-        **arrays,
+        **{name: arrays[array_name(name)] for name in ARRAYS},
         cluster_columns=tuple(metadata["cluster_columns"]),
         gazetteer_types=tuple(metadata["gazetteer_types"]),
         longest_entry=int(metadata["longest_entry"]),

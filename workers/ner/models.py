@@ -10,7 +10,6 @@ The metadata file is not checksummed: the model's version is its file's digest.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from workers.errors import ModelIntegrityError, NormalizerMismatchError
+from workers.text.mapped import file_sha256
 from workers.text.normalize import NORMALIZER_VERSION
 
 logger = logging.getLogger(__name__)
@@ -76,15 +76,6 @@ def check_normalizer(metadata: dict[str, Any], source: Path) -> None:
             f"{source} was built with normalizer {recorded}, but this Khabar normalizes with {NORMALIZER_VERSION}: "
             "its words would not match; retrain or rebuild it with this version"
         )
-
-
-def file_sha256(path: Path) -> str:
-    """Hex sha256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def checksum_path(model_path: Path) -> Path:

@@ -11,15 +11,20 @@ fetcher.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from faust.transport.drivers import TRANSPORTS
 from faust.transport.drivers import aiokafka as faust_aiokafka
 
 SCHEME = "khabar"
+#: Faust's services log their start and stop; these subclasses' lines stay with Faust's (`workers.logs`
+#: keeps them at WARNING), not under this module's name.
+FAUST_LOGGER = logging.getLogger("faust.transport.khabar")
 
 
 class ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
+    logger = FAUST_LOGGER
     fetch_max_wait_ms = 100
     fetch_max_bytes = 4 * 1024 * 1024
 
@@ -32,6 +37,8 @@ class ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
 
 
 class Consumer(faust_aiokafka.Consumer):
+    logger = FAUST_LOGGER
+
     def _new_consumer_thread(self) -> ConsumerThread:
         return ConsumerThread(self, loop=self.loop, beacon=self.beacon)
 

@@ -43,10 +43,21 @@ class Assignment:
     def revoked(self, partitions: Set[TP]) -> None:
         self.held = False
         self._metrics.partitions_revoked((tp.topic, tp.partition) for tp in partitions)
+        if partitions:
+            log.info("rebalancing: partitions revoked (%s)", describe_partitions(partitions))
 
     def assigned(self, partitions: Set[TP]) -> None:
         self._metrics.rebalances.inc()
         self.held = True
+        log.info("partitions assigned: %s", describe_partitions(partitions) or "none (more workers than partitions)")
+
+
+def describe_partitions(partitions: Set[TP]) -> str:
+    """`articles.raw 0, 1, 3` for people: each topic's partitions, in order."""
+    by_topic: dict[str, list[int]] = {}
+    for tp in partitions:
+        by_topic.setdefault(tp.topic, []).append(tp.partition)
+    return "; ".join(f"{topic} {', '.join(map(str, sorted(numbers)))}" for topic, numbers in sorted(by_topic.items()))
 
 
 def receiver(handle: Callable[[Set[TP]], None]) -> Callable[..., None]:
@@ -58,9 +69,10 @@ def receiver(handle: Callable[[Set[TP]], None]) -> Callable[..., None]:
     return receive
 
 
-def watch(app: faust.App, settings: Settings, metrics: StreamMetrics, heartbeat: Heartbeat) -> Assignment:
+def watch(
+    app: faust.App, settings: Settings, metrics: StreamMetrics, heartbeat: Heartbeat, assignment: Assignment
+) -> None:
     """Beat the heartbeat, follow the assignment, and measure the lag of the partitions owned."""
-    assignment = Assignment(metrics)
     app.on_partitions_revoked.connect(receiver(assignment.revoked))
     app.on_partitions_assigned.connect(receiver(assignment.assigned))
     offsets = FaustOffsets(app)
@@ -76,30 +88,30 @@ def watch(app: faust.App, settings: Settings, metrics: StreamMetrics, heartbeat:
         owned = [tp for tp in app.consumer.assignment() if tp.topic == settings.topic_raw]
         metrics.set_lag(settings.topic_raw, partition_lags(offsets, owned))
 
-    return assignment
-
 
 def run(settings: Settings, load_pipeline: Callable[[], Pipeline]) -> int:
     """Run the enrich worker until it is stopped; its exit code."""
     metrics, heartbeat, readiness = StreamMetrics(), Heartbeat(), Readiness()
-    loaded = threading.Event()
+    loaded, assignment = threading.Event(), Assignment(metrics)
+    # Every condition known so far is required before the server starts: /ready never says ready too soon.
     readiness.require("the pipeline is loading", loaded.is_set)
+    readiness.require("no partitions assigned yet: the consumer group is not joined", lambda: assignment.held)
     server = serve(settings.metrics_host, settings.metrics_port, metrics.registry, heartbeat, readiness)
     try:
         pipeline = load_pipeline()
         metrics.pipeline_loaded(pipeline.tagger)
         loaded.set()
         app = create_app(settings)
-        assignment = watch(app, settings, metrics, heartbeat)
+        watch(app, settings, metrics, heartbeat, assignment)
         agent = agents.register(app, settings, pipeline, metrics, readiness)
-        readiness.require("no partitions assigned yet: the consumer group is not joined", lambda: assignment.held)
         # The models and resources live as long as the process: out of the collector's sight, a full
         # collection no longer walks their ~260k objects (85 ms with the GIL held, a latency spike).
         gc.freeze()
         log.info(
             "worker starting: group %s on %s, input %s", settings.app_id, settings.bootstrap_servers, settings.topic_raw
         )
-        faust_worker = faust.Worker(app, loglevel=settings.log_level, quiet=True)
+        # Logging stays as `workers.logs` set it up: one format for Faust's lines and Khabar's.
+        faust_worker = faust.Worker(app, quiet=True, override_logging=False)
         try:
             faust_worker.execute_from_commandline()
         except SystemExit as exit:

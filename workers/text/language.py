@@ -1,13 +1,24 @@
-"""Language identification with py3langid, whose model ships inside the package (no download)."""
+"""Language identification with py3langid's model and scoring, its model mapped from `data/`.
+
+py3langid ships its model inside the package as an xz-compressed npz, which every process would
+decompress (about 0.6 s) and hold as Python arrays (about 100 MB). `python -m lab.compile_langid`
+stores the same arrays as `.npy` files here, which are mapped: only the automaton rows and feature
+weights an article touches are ever read, and the scores are py3langid's own.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from importlib.metadata import version
+from pathlib import Path
 from typing import Any
 
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+import numpy as np
+import py3langid
+from py3langid.langid import LanguageIdentifier
+
+from workers.errors import ModelError
+from workers.text.mapped import open_arrays
 
 UNDETERMINED = "und"
 ARABIC = "ar"
@@ -21,6 +32,18 @@ ARABIC_VARIETIES = frozenset({ARABIC, "arz", "ary"})
 SAMPLE_CHARS = 2_000
 # Remembered automaton walks (one per distinct state and word); forgotten all at once beyond this.
 WALK_CACHE_LIMIT = 200_000
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "data"
+#: The stored model's metadata: py3langid's version and labels, the arrays' digests.
+METADATA_FILE = "langid.json"
+#: Feature weights per class, class priors, the automaton's distinct rows, each state's row, each
+#: state's emitted feature (py3langid's `ptc`, `pc`, `nextmove`, `nextmove_row`, `out_feat`).
+ARRAYS = ("ptc", "pc", "nextmove", "rows", "output")
+
+
+def array_name(name: str) -> str:
+    """The model's array `name` as `text.mapped` stores it (in `<array name>.npy`)."""
+    return f"langid.{name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,15 +116,27 @@ class _RememberingIdentifier(LanguageIdentifier):
 class LanguageDetector:
     """Tells Arabic from Persian, Urdu and ~130 other languages by character n-grams."""
 
-    name = f"py3langid-{version('py3langid')}"
+    name = f"py3langid-{py3langid.__version__}"
 
     def __init__(self, identifier: LanguageIdentifier) -> None:
         self._identifier = identifier
 
     @classmethod
-    def load(cls) -> LanguageDetector:
-        """Load the bundled model (about half a second); do it once per process."""
-        return cls(_RememberingIdentifier.from_model_file(MODEL_FILE, norm_probs=True))
+    def load(cls, directory: Path = DEFAULT_MODEL_DIR) -> LanguageDetector:
+        """Map the stored model after checking its digests (ModelIntegrityError) and that it is the model
+        of the installed py3langid (ModelError otherwise); about 0.1 s, once per process is enough."""
+        metadata, arrays = open_arrays(directory, METADATA_FILE, [array_name(name) for name in ARRAYS])
+        if metadata.get("py3langid") != py3langid.__version__:
+            raise ModelError(
+                f"{directory / METADATA_FILE} holds the model of py3langid {metadata.get('py3langid')}, but "
+                f"py3langid {py3langid.__version__} is installed: store its model with python -m lab.compile_langid"
+            )
+        ptc, pc, nextmove, rows, output = (arrays[array_name(name)] for name in ARRAYS)
+        # Memoryviews of the automaton: indexing gives Python ints as fast as py3langid's own arrays.
+        identifier = _RememberingIdentifier(
+            ptc, np.array(pc), metadata["classes"], nextmove.data, output.data, norm_probs=True, tk_row=rows.data
+        )
+        return cls(identifier)
 
     def __call__(self, text: str) -> Language:
         """py3langid's likeliest language of `text`; an Arabic variety is reported as Arabic, `ar`, with
