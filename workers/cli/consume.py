@@ -68,6 +68,9 @@ def open_reader(settings: Settings, reading: Reading) -> KafkaConsumer:
             group_id=reading.group,
             enable_auto_commit=True,
             auto_offset_reset="latest" if reading.from_end else "earliest",
+            # The worker's group timeouts: kafka-python's 45 s session has Tansu hold the first join for 22 s.
+            session_timeout_ms=int(settings.session_timeout * 1000),
+            heartbeat_interval_ms=int(settings.heartbeat_interval * 1000),
         )
     reader = clients.consumer(settings)
     try:
@@ -117,7 +120,7 @@ def print_records(reader: KafkaConsumer, reading: Reading, out: IO[bytes]) -> in
                 out.write((with_metadata(record) if reading.with_metadata else record.value or b"null") + b"\n")
             out.flush()
             printed += len(records)
-            if records:
+            if records or not reader.assignment():  # a group's wait to join is not idle time
                 last_record = time.monotonic()
             elif reading.idle_timeout is not None and time.monotonic() - last_record >= reading.idle_timeout:
                 break

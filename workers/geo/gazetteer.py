@@ -5,7 +5,7 @@
     geonames_id  name  country_code  latitude  longitude  feature_class  population  key|key|...
 
 where a key is the normal form an entity with that name gets in Khabar's output (the `normalized`
-field: `workers.ner.normal_form` over `workers.text.normalize`). The file is about 1 MB; loading reads
+field: `workers.ner.normal_form` over `workers.text.normalize`). The file is under 1 MB; loading reads
 it once, checks its sha256 and the normalizer version of its manifest, and keeps each line as a string
 that is parsed into a `Place` only when a lookup returns it, so that loading costs a few tens of ms.
 """
@@ -62,6 +62,7 @@ class Gazetteer:
         """`rows` are `places.tsv` lines; `names` maps a key to the indexes of its places' rows."""
         self._rows = rows
         self._names = names
+        self._parsed: dict[int, Place] = {}
 
     @classmethod
     def from_rows(cls, rows: Sequence[str]) -> Gazetteer:
@@ -91,9 +92,12 @@ class Gazetteer:
         """The places called `normalized_name` (an entity's normal form), in file order; () when none."""
         return tuple(self._place(index) for index in self._names.get(normalized_name, ()))
 
-    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one gazetteer a process: the cache lives as long anyway
     def _place(self, index: int) -> Place:
-        return parse_row(self._rows[index])
+        """The place of row `index`, parsed on its first lookup."""
+        place = self._parsed.get(index)
+        if place is None:
+            place = self._parsed[index] = parse_row(self._rows[index])
+        return place
 
 
 @functools.cache
