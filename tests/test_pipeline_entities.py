@@ -34,28 +34,28 @@ def test_the_person_of_the_title_and_the_lead_ranks_first(pipeline: Pipeline) ->
 
 
 @pytest.mark.parametrize(
-    ("title", "body", "country"),
+    ("title", "body", "tripoli"),
     [
         (
             "اشتباكات مسلحة في طرابلس",
             "شهدت العاصمة الليبية طرابلس اشتباكات عنيفة ليلة أمس، فيما دعت الحكومة في ليبيا إلى التهدئة. "
             "وقالت مصادر في بنغازي ومصراتة إن الوضع بات تحت السيطرة.",
-            "LY",
+            (2210247, "LY"),
         ),
         (
             "افتتاح مهرجان ثقافي في طرابلس",
             "افتتح في مدينة طرابلس شمال لبنان مهرجان ثقافي بمشاركة فنانين من بيروت وصيدا. "
             "ويستمر المهرجان أسبوعا كاملا.",
-            "LB",
+            (266826, "LB"),
         ),
     ],
     ids=["in an article about Libya", "in an article about Lebanon"],
 )
 def test_tripoli_is_placed_in_the_country_the_article_is_about(
-    pipeline: Pipeline, title: str, body: str, country: str
+    pipeline: Pipeline, title: str, body: str, tripoli: tuple[int, str]
 ) -> None:
     article = enriched(pipeline, title, body)
 
-    [tripoli] = [entity for entity in article["distinct_entities"] if entity["normalized"] == "طرابلس"]
-    assert tripoli["place"].get("country_code") == country
-    assert article["countries"][0] == country
+    [entity] = [entity for entity in article["distinct_entities"] if entity["normalized"] == "طرابلس"]
+    assert (entity["place"]["geonames_id"], entity["place"].get("country_code")) == tripoli
+    assert article["countries"][0] == tripoli[1]

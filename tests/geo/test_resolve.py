@@ -1,5 +1,6 @@
 """Resolving an article's place names: by population alone, by the article's other places, and not
-at all below the documented confidence."""
+at all below the documented confidence. The pipeline's places on whole articles (the founding article's
+Sirte and Brega, Tripoli by context) are in tests/test_seed_article.py and tests/test_pipeline_entities.py."""
 
 from __future__ import annotations
 
@@ -7,73 +8,13 @@ from collections.abc import Sequence
 
 import pytest
 
-from workers.cli.commands import load_pipeline
-from workers.contract.records import RawArticle
 from workers.geo.gazetteer import Gazetteer, Place, format_row, shipped_gazetteer
 from workers.geo.resolve import MIN_CONFIDENCE, UNLISTED_POPULATION, Resolution, resolve_places
-from workers.paths import shared_dir
-from workers.pipeline import Pipeline
-from workers.settings import Settings
-
-SEEDS = sorted((shared_dir() / "seeds").glob("*.txt"))
-
-#: Articles written for these tests: Tripoli in Libya, and Tripoli in the north of Lebanon.
-TRIPOLI_LIBYA = RawArticle(
-    {
-        "id": "tripoli-ly",
-        "title": "وزير الداخلية الليبي يتفقد مراكز الشرطة في طرابلس",
-        "body": "تفقد وزير الداخلية في الحكومة الليبية، أمس الأحد، عددا من مراكز الشرطة في طرابلس، قبل أن "
-        "يتوجه إلى بنغازي ومصراتة لمتابعة الخطة الأمنية في ليبيا.",
-    }
-)
-TRIPOLI_LEBANON = RawArticle(
-    {
-        "id": "tripoli-lb",
-        "title": "افتتاح مستشفى حكومي جديد في طرابلس شمال لبنان",
-        "body": "افتتح وزير الصحة اللبناني، أمس الاثنين، مستشفى حكوميا جديدا في طرابلس، بحضور نواب المدينة "
-        "وممثلين عن بلديات عكار والمنية. وقال الوزير إن المستشفى سيخدم سكان الشمال الذين كانوا يقصدون بيروت للعلاج.",
-    }
-)
-
-
-@pytest.fixture(scope="module")
-def pipeline() -> Pipeline:
-    return load_pipeline(Settings.from_env({}))
-
-
-def article_places(pipeline: Pipeline, article: RawArticle) -> dict[str, Resolution | None]:
-    """The article's distinct LOC names, as the pipeline normalizes them, each with its resolution."""
-    entities = pipeline.enrich(article).article["entities"]
-    names = list(dict.fromkeys(entity["normalized"] for entity in entities if entity["type"] == "LOC"))
-    return dict(zip(names, resolve_places(names, shipped_gazetteer()), strict=True))
 
 
 def place_of(resolution: Resolution | None) -> tuple[int, str]:
     assert resolution is not None
     return resolution.place.geonames_id, resolution.place.country_code
-
-
-def test_the_founding_article_puts_sirte_and_brega_in_libya(pipeline: Pipeline) -> None:
-    if not SEEDS:
-        pytest.skip("no ../shared/seeds beside the checkout")
-    title, _, body = SEEDS[0].read_text(encoding="utf-8").strip().partition("\n")
-    places = article_places(pipeline, RawArticle({"id": "seed", "title": title, "body": body}))
-    sirte, brega = places["سرت"], places["البريقه"]
-    assert place_of(sirte) == (2210554, "LY")
-    assert sirte is not None and (round(sirte.place.latitude, 1), round(sirte.place.longitude, 1)) == (31.2, 16.6)
-    assert place_of(brega) == (2215210, "LY")
-    assert brega is not None and brega.place.name == "Al Burayqah"
-
-
-@pytest.mark.parametrize(
-    ("article", "tripoli"),
-    [(TRIPOLI_LIBYA, (2210247, "LY")), (TRIPOLI_LEBANON, (266826, "LB"))],
-    ids=["libya", "lebanon"],
-)
-def test_tripoli_is_the_one_of_the_country_the_article_is_about(
-    pipeline: Pipeline, article: RawArticle, tripoli: tuple[int, str]
-) -> None:
-    assert place_of(article_places(pipeline, article)["طرابلس"]) == tripoli
 
 
 def test_without_context_the_more_populous_tripoli_is_chosen() -> None:
