@@ -82,3 +82,13 @@ def test_the_fingerprint_is_of_the_text_not_the_compression(resource_dir: Path) 
 def test_the_shipped_lexicon_is_compiled_from_the_shipped_files() -> None:
     """Reads the shipped resources: `python -m lab.compile_resources` was run after their last change."""
     assert load_resources().resources_sha256 == resources_fingerprint(DEFAULT_DATA_DIR)
+
+
+def test_the_lexicon_alone_is_read(resource_dir: Path) -> None:
+    """Loading reads none of the TSV files: they can be gone."""
+    compile_resources(resource_dir)
+    for name in (WORD_COUNTS_FILE, CLUSTERS_FILE, GAZETTEER_FILE, MANIFEST_FILE):
+        (resource_dir / name).unlink()
+    resources = read_resources(resource_dir)
+    assert resources.word_count("وزاره") == 50
+    assert resources.gazetteer_types("القاهره") == frozenset({"LOC", "PER_last"})
