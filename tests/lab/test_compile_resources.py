@@ -11,6 +11,7 @@ import pytest
 from lab.compile_resources import (
     CLUSTERS_FILE,
     GAZETTEER_FILE,
+    MANIFEST_FILE,
     WORD_COUNTS_FILE,
     compile_resources,
     read_clusters,
@@ -19,7 +20,7 @@ from lab.compile_resources import (
     resources_fingerprint,
 )
 from workers.ner.lexicon import ARRAYS, METADATA_FILE, array_name
-from workers.ner.resources import DEFAULT_DATA_DIR, MANIFEST_FILE, load_resources, read_resources
+from workers.ner.resources import DEFAULT_DATA_DIR, load_resources, read_resources
 from workers.text.normalize import NORMALIZER_VERSION
 
 COUNTS = {"وزاره": 50, "لوزاره": 5, "بغداد": 80, "القاهره": 60, "بالقاهره": 4}
