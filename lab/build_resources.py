@@ -32,9 +32,9 @@ from typing import TextIO
 
 import numpy as np
 
-from lab.compile_resources import CLUSTERS_FILE, GAZETTEER_FILE, WORD_COUNTS_FILE, compile_resources
+from lab.compile_resources import CLUSTERS_FILE, GAZETTEER_FILE, MANIFEST_FILE, WORD_COUNTS_FILE, compile_resources
 from workers.ner.models import NORMALIZER_FIELD
-from workers.ner.resources import DEFAULT_DATA_DIR, MANIFEST_FILE
+from workers.ner.resources import DEFAULT_DATA_DIR
 from workers.paths import shared_dir
 from workers.text.charsets import INVISIBLE
 from workers.text.normalize import NORMALIZER_VERSION, normalize_arabic_word

@@ -20,12 +20,14 @@ import numpy as np
 
 from workers.ner.lexicon import ARRAYS, EMPTY_SLOT, METADATA_FILE, NO_CLUSTER, array_name, slot_of
 from workers.ner.models import NORMALIZER_FIELD, read_json_object
-from workers.ner.resources import DEFAULT_DATA_DIR, MANIFEST_FILE
+from workers.ner.resources import DEFAULT_DATA_DIR
 from workers.text.mapped import save_arrays
 
 WORD_COUNTS_FILE = "word_counts.tsv.gz"
 CLUSTERS_FILE = "clusters.tsv.gz"
 GAZETTEER_FILE = "gazetteer.tsv.gz"
+#: What the builder recorded: seed, normalizer, settings, sources, timings.
+MANIFEST_FILE = "manifest.json"
 #: The order of the gazetteer type bits; a type outside it is added after these.
 GAZETTEER_TYPES = ("PER_first", "PER_last", "PER", "LOC", "ORG")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import orjson
@@ -118,3 +119,20 @@ def test_commands_that_need_no_broker_import_no_kafka_client_nor_the_progress_ba
     imported = imported_packages(*arguments, stdin=b'{"id": "x", "body": "text"}\n')
     assert "workers" in imported
     assert imported & {"kafka", "aiokafka", "faust", "tqdm"} == set()
+
+
+def test_a_reader_that_goes_away_ends_the_command_as_a_broken_pipe_does() -> None:
+    """`khabar enrich big.jsonl | head -1`: exit 141 (128 + SIGPIPE) as `cat` would, and no traceback."""
+    articles = b"".join(b'{"id": "a-%d", "body": "%s"}\n' % (n, "نص عربي قصير".encode() * 20) for n in range(200))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workers", "enrich", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.close()  # the reader is gone before the first line
+    _, stderr = process.communicate(articles, timeout=300)
+    assert process.returncode == 141, stderr.decode()[-2000:]
+    assert b"Traceback" not in stderr
+    assert b"Exception ignored" not in stderr

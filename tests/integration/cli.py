@@ -51,9 +51,11 @@ def started(environment: dict[str, str], *arguments: str, stdin: int | None = No
 
 
 def interrupted(process: subprocess.Popen[str], timeout: float = 60) -> tuple[str, str]:
-    """Ctrl-C (SIGINT) to `process`; its standard output and error once it exited."""
+    """Ctrl-C (SIGINT) to `process`; its standard output and error once it exited of itself, its standard
+    input still open (a read of it must not hold Ctrl-C up)."""
     process.send_signal(signal.SIGINT)
     try:
-        return process.communicate(timeout=timeout)
+        process.wait(timeout=timeout)
+        return process.communicate()
     finally:
         process.kill()

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from lab import build_resources
-from lab.compile_resources import CLUSTERS_FILE, GAZETTEER_FILE, WORD_COUNTS_FILE, compile_resources
+from lab.compile_resources import CLUSTERS_FILE, GAZETTEER_FILE, MANIFEST_FILE, WORD_COUNTS_FILE, compile_resources
 from workers.ner.lexicon import METADATA_FILE
-from workers.ner.resources import MANIFEST_FILE, Resources, load_resources
+from workers.ner.resources import Resources, load_resources
 from workers.text.normalize import NORMALIZER_VERSION
 
 CITIES = ["القاهرة", "بغداد", "دمشق", "بيروت", "عمان", "تونس"]

@@ -11,6 +11,7 @@ import pytest
 from lab.compile_resources import (
     CLUSTERS_FILE,
     GAZETTEER_FILE,
+    MANIFEST_FILE,
     WORD_COUNTS_FILE,
     compile_resources,
     read_clusters,
@@ -19,7 +20,7 @@ from lab.compile_resources import (
     resources_fingerprint,
 )
 from workers.ner.lexicon import ARRAYS, METADATA_FILE, array_name
-from workers.ner.resources import DEFAULT_DATA_DIR, MANIFEST_FILE, load_resources, read_resources
+from workers.ner.resources import DEFAULT_DATA_DIR, load_resources, read_resources
 from workers.text.normalize import NORMALIZER_VERSION
 
 COUNTS = {"وزاره": 50, "لوزاره": 5, "بغداد": 80, "القاهره": 60, "بالقاهره": 4}
@@ -82,3 +83,13 @@ def test_the_fingerprint_is_of_the_text_not_the_compression(resource_dir: Path) 
 def test_the_shipped_lexicon_is_compiled_from_the_shipped_files() -> None:
     """Reads the shipped resources: `python -m lab.compile_resources` was run after their last change."""
     assert load_resources().resources_sha256 == resources_fingerprint(DEFAULT_DATA_DIR)
+
+
+def test_the_lexicon_alone_is_read(resource_dir: Path) -> None:
+    """Loading reads none of the TSV files: they can be gone."""
+    compile_resources(resource_dir)
+    for name in (WORD_COUNTS_FILE, CLUSTERS_FILE, GAZETTEER_FILE, MANIFEST_FILE):
+        (resource_dir / name).unlink()
+    resources = read_resources(resource_dir)
+    assert resources.word_count("وزاره") == 50
+    assert resources.gazetteer_types("القاهره") == frozenset({"LOC", "PER_last"})

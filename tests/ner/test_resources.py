@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from lab.compile_resources import CLUSTERS_FILE, GAZETTEER_FILE, WORD_COUNTS_FILE, compile_resources
+from lab.compile_resources import CLUSTERS_FILE, GAZETTEER_FILE, MANIFEST_FILE, WORD_COUNTS_FILE, compile_resources
 from workers.errors import NormalizerMismatchError
 from workers.ner.lexicon import METADATA_FILE
-from workers.ner.resources import DEFAULT_DATA_DIR, MANIFEST_FILE, Resources, load_resources
+from workers.ner.resources import DEFAULT_DATA_DIR, Resources, load_resources
 from workers.text.normalize import NORMALIZER_VERSION
 
 COUNTS = {

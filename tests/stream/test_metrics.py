@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 from prometheus_client import generate_latest
 
-from workers.routing import Output
+from workers.contract.records import ErrorKind
+from workers.routing import Output, OutputKind
 from workers.stream.metrics import StreamMetrics, error_kind
 
 
@@ -33,6 +36,13 @@ def test_a_batch_counts_its_inputs_outputs_by_kind_dead_letters_by_error_kind_an
     assert sample("khabar_replays_skipped_total") == 1
     assert (sample("khabar_batch_records_count"), sample("khabar_batch_records_sum")) == (1, 5)
     assert metrics.totals == {"input": 5, "enriched": 1, "entity": 2, "dead_letter": 3, "replay_skipped": 1}
+
+
+def test_every_output_kind_and_error_kind_is_exported_at_0_from_the_start() -> None:
+    """So that a rate over them counts the first dead letter of a kind too."""
+    sample = StreamMetrics().registry.get_sample_value
+    assert [sample("khabar_output_records_total", {"kind": kind}) for kind in get_args(OutputKind)] == [0, 0, 0]
+    assert {sample("khabar_dead_letters_total", {"error_kind": kind}) for kind in get_args(ErrorKind)} == {0}
 
 
 def test_the_error_kind_is_read_from_the_dead_letters_header() -> None:

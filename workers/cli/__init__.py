@@ -7,6 +7,8 @@ Each command's module is imported when that command runs, so a command loads onl
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +30,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`khabar consume | head`): stop as a Unix tool does, without a traceback, and
+        # without another one when the interpreter flushes standard output at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
 
 
 def run(arguments: argparse.Namespace, settings: Settings) -> int:

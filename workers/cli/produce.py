@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from workers import clients
 from workers.cli.files import STANDARD_STREAM, file_size, numbered_lines, open_input
+from workers.cli.interrupts import interrupts_for_the_main_thread
 from workers.contract.records import FileSource, Rejection
 from workers.contract.wire import dead_letter, dead_letter_headers, decode_raw, encode
 from workers.settings import Settings
@@ -73,18 +74,24 @@ def produce(settings: Settings, path: str, topic: str, skip: bool = False, creat
     """
     source_name = "<stdin>" if path == STANDARD_STREAM else path
     with open_input(path) as handle:
-        admin = clients.connect(settings)
-        try:
-            clients.require_topics(settings, admin, {topic, settings.topic_dead_letter}, create)
-        finally:
-            admin.close()
-        sender = clients.producer(settings)
+        with interrupts_for_the_main_thread():
+            admin = clients.connect(settings)
+            try:
+                clients.require_topics(settings, admin, {topic, settings.topic_dead_letter}, create)
+            finally:
+                admin.close()
+            sender = clients.producer(settings)
+            bar = tqdm(
+                total=file_size(handle),
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                desc=f"→ {topic}",
+                file=sys.stderr,
+            )
         tally = Tally()
         sent = []
         interrupted = False
-        bar = tqdm(
-            total=file_size(handle), unit="B", unit_scale=True, unit_divisor=1024, desc=f"→ {topic}", file=sys.stderr
-        )
         try:
             for number, line in numbered_lines(with_progress(handle, bar)):
                 key, problem = article_key(line, settings.max_record_bytes)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterable
 
 from kafka import TopicPartition
 from kafka.admin import KafkaAdminClient
+from kafka.errors import RetriableError
 
 from workers import clients
+from workers.errors import BrokerError
 from workers.settings import Settings
 
 #: Printed where a number does not exist: a missing topic, a partition the group never committed.
@@ -28,7 +31,7 @@ def topics(settings: Settings) -> int:
             for partition in sorted(described[name]["partitions"], key=lambda p: p["partition_index"])
         ]
         input_partitions = [tp for tp in partitions if tp.topic == settings.topic_raw]
-        committed = committed_offsets(admin, settings.app_id, input_partitions)
+        committed = committed_offsets(settings, admin, settings.app_id, input_partitions)
     finally:
         admin.close()
     starts = start_offsets(settings, partitions)
@@ -43,13 +46,24 @@ def topics(settings: Settings) -> int:
 
 
 def committed_offsets(
-    admin: KafkaAdminClient, group: str, partitions: list[TopicPartition]
+    settings: Settings, admin: KafkaAdminClient, group: str, partitions: list[TopicPartition]
 ) -> dict[TopicPartition, int]:
-    """The group's committed offset of each partition that has one."""
+    """The group's committed offset of each partition that has one.
+
+    A Kafka broker that never had a group creates its offsets topic on the first question about one
+    and answers CoordinatorNotAvailable meanwhile: asked again until KHABAR_CONNECT_TIMEOUT.
+    """
     if not partitions:
         return {}
-    answered = admin.list_group_offsets({group: partitions})[group]
-    return {tp: meta.offset for tp, meta in answered.items() if meta.offset >= 0}
+    deadline = time.monotonic() + settings.connect_timeout
+    while True:
+        try:
+            answered = admin.list_group_offsets({group: partitions})[group]
+            return {tp: meta.offset for tp, meta in answered.items() if meta.offset >= 0}
+        except RetriableError as error:
+            if time.monotonic() > deadline:
+                raise BrokerError(f"the offsets of group {group} could not be read: {error}") from None
+            time.sleep(0.5)
 
 
 def start_offsets(settings: Settings, partitions: list[TopicPartition]) -> dict[TopicPartition, int]:

@@ -3,7 +3,7 @@
 All keys are normalized words (`workers.text.normalize.normalize_arabic_word`); multi-word gazetteer
 entries are normalized tokens joined by one space. Load once per process:
 
-    resources = load_resources()              # cached; the shipped files in data/
+    resources = load_resources()              # cached; the shipped lexicon in data/
     resources.clusters.get(word, ())          # cluster ids, coarse to fine: ("k100:37", "k500:211", ...)
     resources.word_count(word)                # corpus frequency, 0 when rare or unseen
     resources.split_proclitic(word)           # ("ل", "وزاره") for "لوزاره": clitic and stem
@@ -31,8 +31,6 @@ from workers.text.clitics import proclitic_readings
 logger = logging.getLogger(__name__)
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
-#: What the builder recorded: seed, settings, sources, timings (the lexicon has what loading needs).
-MANIFEST_FILE = "manifest.json"
 
 # A stem must be at least this frequent, and this many times as frequent as the whole word.
 MIN_STEM_COUNT = 10
@@ -96,7 +94,7 @@ class Resources:
 
 
 def load_resources(data_dir: Path | None = None) -> Resources:
-    """Read the resource files once per process (and per directory); None means the shipped files."""
+    """Map the lexicon once per process (and per directory); None means the shipped one."""
     return read_resources((DEFAULT_DATA_DIR if data_dir is None else data_dir).resolve())
 
 

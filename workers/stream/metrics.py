@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections import Counter as Tally
 from collections.abc import Iterable, Mapping
+from typing import get_args
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info, ProcessCollector
 
 import workers
-from workers.contract.records import TaggerInfo
+from workers.contract.records import ErrorKind, TaggerInfo
 from workers.contract.wire import DEAD_LETTER_HEADER_PREFIX
-from workers.routing import Output
+from workers.routing import Output, OutputKind
 
 #: An article takes milliseconds; a long one, or a slow tagger, seconds.
 ENRICHMENT_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0)
@@ -83,6 +84,11 @@ class StreamMetrics:
         )
         self.pipeline = Info("khabar_pipeline", "The versions of what enriches the articles", registry=registry)
         ProcessCollector(registry=registry)
+        # Every kind is exported from the start, at 0: a rate over a series that appears later misses its first count.
+        for kind in get_args(OutputKind):
+            self.output_records.labels(kind)
+        for kind in get_args(ErrorKind):
+            self.dead_letters.labels(kind)
         #: The same counts as plain numbers, for the worker's log lines.
         self.totals: Tally[str] = Tally()
         self._lag_series: set[tuple[str, int]] = set()
