@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from workers.settings import Settings
 if TYPE_CHECKING:
     from kafka import KafkaConsumer, KafkaProducer, TopicPartition
     from kafka.admin import KafkaAdminClient
+    from kafka.producer.future import FutureRecordMetadata
 
 log = logging.getLogger(__name__)
 
@@ -181,22 +183,26 @@ class UnknownTopicError(KhabarError):
     """A command was given a topic the broker does not have."""
 
 
-def require_topics(settings: Settings, admin: KafkaAdminClient, topics: Collection[str], create: bool) -> None:
-    """Make sure `topics` exist before a command reads or writes them.
+def require_topics(settings: Settings, topics: Collection[str], create: bool) -> None:
+    """Make sure `topics` exist before a command reads or writes them; the command's first contact.
 
     Kafka (with auto-creation on) and Tansu would silently create a misspelt topic on first use, with the
     broker's partition count. Khabar's own topics are created as the worker creates them; any other
     missing topic is created only when asked (`create`, the commands' --create), else refused.
     """
-    own = khabar_topics(settings)
-    missing = set(topics) - set(admin.list_topics())
-    unknown = sorted(missing - own.keys())
-    if unknown and not create:
-        raise UnknownTopicError(
-            f"topic {', '.join(unknown)} does not exist on {settings.bootstrap_servers} (--create creates it)"
-        )
-    # A topic of the user's takes records as large as Khabar's input topic does.
-    create_topics(settings, admin, {topic: own.get(topic, own[settings.topic_raw]) for topic in sorted(missing)})
+    admin = connect(settings)
+    try:
+        own = khabar_topics(settings)
+        missing = set(topics) - set(admin.list_topics())
+        unknown = sorted(missing - own.keys())
+        if unknown and not create:
+            raise UnknownTopicError(
+                f"topic {', '.join(unknown)} does not exist on {settings.bootstrap_servers} (--create creates it)"
+            )
+        # A topic of the user's takes records as large as Khabar's input topic does.
+        create_topics(settings, admin, {topic: own.get(topic, own[settings.topic_raw]) for topic in sorted(missing)})
+    finally:
+        admin.close()
 
 
 #: How long the broker may hold the fetch that reads a high watermark (Kafka's default is 500 ms).
@@ -256,3 +262,24 @@ def consumer(settings: Settings, *topics: str, **options: Any) -> KafkaConsumer:
         "max_partition_fetch_bytes": output_record_limit(settings) + 64 * 1024,
     }
     return KafkaConsumer(*topics, **defaults | client_config(settings) | options)
+
+
+#: How long a command waits for the broker to acknowledge one record, after the producer's flush.
+DELIVERY_SECONDS = 30.0
+
+
+def delivered(sender: KafkaProducer, sent: Iterable[tuple[str, FutureRecordMetadata]]) -> tuple[Counter[str], int]:
+    """Flush `sender`, then wait for each record sent with its label: how many the broker acknowledged,
+    by label, and how many failed (each failure logged)."""
+    sender.flush()
+    acknowledged: Counter[str] = Counter()
+    failed = 0
+    for label, future in sent:
+        try:
+            future.get(timeout=DELIVERY_SECONDS)
+        except Exception as error:  # count every failed delivery, whatever the cause
+            failed += 1
+            log.error("delivery failed: %s", error)
+        else:
+            acknowledged[label] += 1
+    return acknowledged, failed

@@ -21,6 +21,7 @@ from kafka.consumer.fetcher import ConsumerRecord
 from workers import clients
 from workers.errors import KhabarError
 from workers.settings import Settings, to_environment
+from workers.stream.worker import PARTITIONS_ASSIGNED
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,10 @@ class WorkerProcess:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def joined(self) -> bool:
+        """Whether the worker has joined its group: it logs each partition assignment it gets."""
+        return PARTITIONS_ASSIGNED in self.log()
 
 
 def stop_all(processes: Sequence[WorkerProcess]) -> None:

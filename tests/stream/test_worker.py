@@ -11,7 +11,7 @@ from workers.settings import Settings
 from workers.stream.app import create_app
 from workers.stream.health import Heartbeat
 from workers.stream.metrics import StreamMetrics
-from workers.stream.worker import Assignment, watch
+from workers.stream.worker import Assignment, describe_partitions, watch
 
 
 def test_rebalance_signals_drive_the_assignment_the_rebalance_count_and_the_lag_series(tmp_path: Path) -> None:
@@ -44,3 +44,9 @@ def test_an_empty_assignment_counts_as_joined(tmp_path: Path) -> None:
     watch(app, settings, metrics, Heartbeat(), assignment)
     asyncio.run(app.on_partitions_assigned.send(set()))
     assert assignment.held
+
+
+def test_assigned_partitions_are_described_by_topic_in_order() -> None:
+    partitions = {TP("raw", 3), TP("raw", 0), TP("khabar-__assignor-__leader", 0), TP("raw", 1)}
+    assert describe_partitions(partitions) == "khabar-__assignor-__leader 0; raw 0, 1, 3"
+    assert describe_partitions(set()) == ""

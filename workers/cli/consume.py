@@ -44,11 +44,7 @@ class PositionError(KhabarError):
 
 def consume(settings: Settings, reading: Reading) -> int:
     """Print records until --max, the idle timeout or Ctrl-C; then their count on standard error."""
-    admin = clients.connect(settings)
-    try:
-        clients.require_topics(settings, admin, {reading.topic}, reading.create)
-    finally:
-        admin.close()
+    clients.require_topics(settings, {reading.topic}, reading.create)
     reader = open_reader(settings, reading)
     printed = 0
     try:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from kafka import KafkaProducer
+from kafka.producer.future import FutureRecordMetadata
 from tqdm import tqdm
 
 from workers import clients
@@ -17,31 +18,29 @@ from workers.contract.records import FileSource, Rejection
 from workers.contract.wire import dead_letter, dead_letter_headers, decode_raw, encode
 from workers.settings import Settings
 
-log = logging.getLogger(__name__)
-
-#: How long the summary waits for the broker to acknowledge one record after the flush.
-DELIVERY_SECONDS = 30.0
+#: The label of a valid article, and of a line too large parked on the dead-letter topic; an invalid line
+#: sent as it is (for the worker to dead-letter) is labelled with the kind of its problem.
+ARTICLE, PARKED = "article", "parked"
 
 
 @dataclass
 class Tally:
-    """Where each line went: exactly one of sent as an article, sent although invalid (by kind), parked
-    on the dead-letter topic as too large, skipped (by kind), or failed to be delivered."""
+    """Where each line went, exactly one of: acknowledged by the broker (by label), skipped as invalid
+    (by kind), or failed to be delivered."""
 
-    articles: int = 0
-    invalid: Counter[str] = field(default_factory=Counter)
-    parked: int = 0
+    delivered: Counter[str] = field(default_factory=Counter)
     skipped: Counter[str] = field(default_factory=Counter)
     failed: int = 0
 
     def summary(self, topic: str, dead_letter_topic: str) -> str:
-        invalid = sum(self.invalid.values())
-        parts = [f"sent {self.articles + invalid} records to {topic} ({self.articles} articles"]
-        parts.append(f", {invalid} invalid: {_by_kind(self.invalid)})" if invalid else ")")
-        if self.parked:
-            parts.append(f"; {self.parked} too large straight to {dead_letter_topic}")
+        invalid = Counter({kind: n for kind, n in self.delivered.items() if kind not in (ARTICLE, PARKED)})
+        articles = self.delivered[ARTICLE]
+        parts = [f"sent {articles + invalid.total()} records to {topic} ({articles} articles"]
+        parts.append(f", {invalid.total()} invalid: {_by_kind(invalid)})" if invalid else ")")
+        if self.delivered[PARKED]:
+            parts.append(f"; {self.delivered[PARKED]} too large straight to {dead_letter_topic}")
         if self.skipped:
-            parts.append(f"; {sum(self.skipped.values())} invalid not sent ({_by_kind(self.skipped)})")
+            parts.append(f"; {self.skipped.total()} invalid not sent ({_by_kind(self.skipped)})")
         if self.failed:
             parts.append(f"; {self.failed} FAILED (see the log)")
         return "".join(parts)
@@ -75,11 +74,7 @@ def produce(settings: Settings, path: str, topic: str, skip: bool = False, creat
     source_name = "<stdin>" if path == STANDARD_STREAM else path
     with open_input(path) as handle:
         with interrupts_for_the_main_thread():
-            admin = clients.connect(settings)
-            try:
-                clients.require_topics(settings, admin, {topic, settings.topic_dead_letter}, create)
-            finally:
-                admin.close()
+            clients.require_topics(settings, {topic, settings.topic_dead_letter}, create)
             sender = clients.producer(settings)
             bar = tqdm(
                 total=file_size(handle),
@@ -90,48 +85,39 @@ def produce(settings: Settings, path: str, topic: str, skip: bool = False, creat
                 file=sys.stderr,
             )
         tally = Tally()
-        sent = []
+        sent: list[tuple[str, FutureRecordMetadata]] = []
         interrupted = False
         try:
             for number, line in numbered_lines(with_progress(handle, bar)):
-                key, problem = article_key(line, settings.max_record_bytes)
-                if problem is None:
-                    sent.append(("article", sender.send(topic, key=key, value=line)))
-                    continue
-                print(f"line {number}: {problem.kind}: {problem.message[:200]}", file=sys.stderr)
-                if skip:
-                    tally.skipped[problem.kind] += 1
-                elif problem.kind == "too_large":
-                    source: FileSource = {"file": source_name, "line": number}
-                    letter = dead_letter(problem, line, source, settings.max_record_bytes)
-                    future = sender.send(
-                        settings.topic_dead_letter,
-                        key=key,
-                        value=encode(letter),
-                        headers=list(dead_letter_headers(letter)),
-                    )
-                    sent.append(("parked", future))
+                labelled = send_line(settings, sender, topic, source_name, number, line, skip)
+                if isinstance(labelled, str):
+                    tally.skipped[labelled] += 1
                 else:
-                    sent.append((problem.kind, sender.send(topic, key=key, value=line)))
+                    sent.append(labelled)
         except KeyboardInterrupt:
             interrupted = True
         finally:
             bar.close()
-    sender.flush()
-    for outcome, future in sent:
-        try:
-            future.get(timeout=DELIVERY_SECONDS)
-        except Exception as error:  # count every failed delivery, whatever the cause
-            tally.failed += 1
-            log.error("delivery failed: %s", error)
-            continue
-        if outcome == "article":
-            tally.articles += 1
-        elif outcome == "parked":
-            tally.parked += 1
-        else:
-            tally.invalid[outcome] += 1
+    tally.delivered, tally.failed = clients.delivered(sender, sent)
     sender.close()
-    summary = tally.summary(topic, settings.topic_dead_letter)
-    print(("interrupted: " if interrupted else "") + summary, file=sys.stderr)
+    print(("interrupted: " if interrupted else "") + tally.summary(topic, settings.topic_dead_letter), file=sys.stderr)
     return 130 if interrupted else 1 if tally.failed else 0
+
+
+def send_line(
+    settings: Settings, sender: KafkaProducer, topic: str, source_name: str, number: int, line: bytes, skip: bool
+) -> tuple[str, FutureRecordMetadata] | str:
+    """Send one line where it belongs, reporting an invalid one: its label and the send's future, or, for a
+    line not sent (`skip`), the kind of its problem."""
+    key, problem = article_key(line, settings.max_record_bytes)
+    if problem is None:
+        return ARTICLE, sender.send(topic, key=key, value=line)
+    print(f"line {number}: {problem.kind}: {problem.message[:200]}", file=sys.stderr)
+    if skip:
+        return problem.kind
+    if problem.kind == "too_large":
+        source: FileSource = {"file": source_name, "line": number}
+        letter = dead_letter(problem, line, source, settings.max_record_bytes)
+        headers = list(dead_letter_headers(letter))
+        return PARKED, sender.send(settings.topic_dead_letter, key=key, value=encode(letter), headers=headers)
+    return problem.kind, sender.send(topic, key=key, value=line)

@@ -9,7 +9,6 @@ size limit is no longer the article: it is skipped and counted, never sent.
 from __future__ import annotations
 
 import base64
-import logging
 import sys
 import time
 from collections import Counter
@@ -18,16 +17,12 @@ from dataclasses import dataclass, field
 
 import orjson
 from kafka import KafkaConsumer, TopicPartition
+from kafka.producer.future import FutureRecordMetadata
 
 from workers import clients
 from workers.contract.records import DeadLetter
 from workers.errors import BrokerError
 from workers.settings import Settings
-
-log = logging.getLogger(__name__)
-
-#: How long the summary waits for the broker to acknowledge one replayed record after the flush.
-DELIVERY_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -81,21 +76,17 @@ def original(letter: DeadLetter) -> Replayable:
 
 def replay(settings: Settings, kinds: Collection[str] | None, dry_run: bool = False) -> int:
     """Send the chosen dead letters back to the input topic; exit 1 when a delivery failed."""
-    admin = clients.connect(settings)
-    try:
-        clients.require_topics(settings, admin, {settings.topic_dead_letter, settings.topic_raw}, create=False)
-    finally:
-        admin.close()
+    clients.require_topics(settings, {settings.topic_dead_letter, settings.topic_raw}, create=False)
     tally = Tally()
     sender = None if dry_run else clients.producer(settings)
-    sent = []
+    sent: list[tuple[str, FutureRecordMetadata]] = []
     for value in dead_letters(settings):
         try:
             letter = orjson.loads(value)
             kind = letter["error"]["kind"]
             truncated = letter["payload"]["truncated"]
             record = original(letter)
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):  # ValueError: base64
+        except (KeyError, TypeError, ValueError):  # ValueError: not JSON, or not base64
             tally.unreadable += 1
             continue
         if kinds and kind not in kinds:
@@ -107,15 +98,7 @@ def replay(settings: Settings, kinds: Collection[str] | None, dry_run: bool = Fa
         else:
             sent.append((kind, sender.send(settings.topic_raw, key=record.key, value=record.value)))
     if sender is not None:
-        sender.flush()
-        for kind, future in sent:
-            try:
-                future.get(timeout=DELIVERY_SECONDS)
-            except Exception as error:  # count every failed delivery, whatever the cause
-                tally.failed += 1
-                log.error("delivery failed: %s", error)
-                continue
-            tally.sent[kind] += 1
+        tally.sent, tally.failed = clients.delivered(sender, sent)
         sender.close()
     print(tally.summary(dry_run, settings.topic_raw), file=sys.stderr)
     return 1 if tally.failed else 0

@@ -27,6 +27,8 @@ from workers.stream.progress import totals_line
 
 log = logging.getLogger(__name__)
 
+#: The start of the line the worker logs on each assignment (the test harness waits for it to know a worker joined).
+PARTITIONS_ASSIGNED = "partitions assigned"
 #: How often the lag of the owned partitions is computed (from offsets the consumer holds: no request).
 LAG_EVERY_SECONDS = 1.0
 
@@ -49,7 +51,9 @@ class Assignment:
     def assigned(self, partitions: Set[TP]) -> None:
         self._metrics.rebalances.inc()
         self.held = True
-        log.info("partitions assigned: %s", describe_partitions(partitions) or "none (more workers than partitions)")
+        log.info(
+            "%s: %s", PARTITIONS_ASSIGNED, describe_partitions(partitions) or "none (more workers than partitions)"
+        )
 
 
 def describe_partitions(partitions: Set[TP]) -> str:
