@@ -46,7 +46,6 @@ def consume(settings: Settings, reading: Reading) -> int:
     """Print records until --max, the idle timeout or Ctrl-C; then their count on standard error."""
     clients.require_topics(settings, {reading.topic}, reading.create)
     reader = open_reader(settings, reading)
-    printed = 0
     try:
         printed = print_records(reader, reading, sys.stdout.buffer)
     finally:

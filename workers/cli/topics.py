@@ -19,6 +19,7 @@ NONE = "-"
 
 
 def topics(settings: Settings) -> int:
+    """Print the table of Khabar's topics, then the worker group's lag on the input topic."""
     admin = clients.connect(settings)
     try:
         existing = set(admin.list_topics())
