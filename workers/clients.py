@@ -163,7 +163,7 @@ def create_topics(settings: Settings, admin: KafkaAdminClient, configs: dict[str
     """Create the topics of `configs` (name → topic configs) that do not exist, with Khabar's partition
     count and replication; return the new ones."""
     from kafka.admin import NewTopic
-    from kafka.errors import TopicAlreadyExistsError
+    from kafka.errors import BrokerResponseError, TopicAlreadyExistsError
 
     existing = set(admin.list_topics())
     missing = [topic for topic in configs if topic not in existing]
@@ -174,6 +174,12 @@ def create_topics(settings: Settings, admin: KafkaAdminClient, configs: dict[str
             )
         except TopicAlreadyExistsError:
             log.debug("topic %s was created concurrently", topic)
+        except BrokerResponseError as error:  # a replication factor over the brokers, no permission, ...
+            raise BrokerError(
+                f"the broker refused to create topic {topic} with {settings.partitions} partitions and replication "
+                f"{settings.replication_factor} (KHABAR_PARTITIONS, KHABAR_REPLICATION_FACTOR): "
+                f"{error.description or type(error).__name__}"
+            ) from None
     if missing:
         log.info("created topics %s with %d partitions", ", ".join(missing), settings.partitions)
     return missing

@@ -126,3 +126,20 @@ def test_consume_prints_json_lines(broker: dict[str, str], tmp_path: Path) -> No
     assert len(lines) == 3
     assert all(isinstance(orjson.loads(line)["id"], str) for line in lines)
     assert "3 records from" in result.stderr
+
+
+@pytest.mark.only_on("kafka", "Tansu creates a topic with any replication factor")
+def test_a_topic_the_broker_refuses_to_create_is_one_error_line(broker: dict[str, str], tmp_path: Path) -> None:
+    environment = isolated_environment(broker, tmp_path) | {"KHABAR_REPLICATION_FACTOR": "3"}
+    settings = Settings.from_env(environment)
+
+    result = khabar(environment, "produce", str(SEEDS))
+
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    topic = line.removeprefix("khabar: error: the broker refused to create topic ").split()[0]
+    assert topic in {settings.topic_raw, settings.topic_dead_letter}
+    assert line.endswith(
+        "with 4 partitions and replication 3 (KHABAR_PARTITIONS, KHABAR_REPLICATION_FACTOR): Replication-factor is "
+        "invalid."
+    )
