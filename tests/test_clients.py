@@ -1,6 +1,9 @@
 """kafka-python clients get their connection and security options from the settings."""
 
-from workers.clients import client_config, output_record_limit
+import pytest
+
+from workers.clients import client_config, host_and_port, output_record_limit
+from workers.errors import ConfigurationError
 from workers.settings import Settings
 
 
@@ -41,3 +44,25 @@ def test_sasl_and_tls_settings_are_passed_through() -> None:
 
 def test_outputs_may_be_larger_than_inputs() -> None:
     assert output_record_limit(Settings.from_env({"KHABAR_MAX_RECORD_BYTES": "1000"})) == 4000
+
+
+@pytest.mark.parametrize(
+    ("server", "expected"),
+    [
+        ("kafka:9093", ("kafka", 9093)),
+        (" kafka:9093 ", ("kafka", 9093)),
+        ("kafka", ("kafka", 9092)),
+        ("127.0.0.1", ("127.0.0.1", 9092)),
+        ("[::1]:9093", ("::1", 9093)),
+        ("::1", ("::1", 9092)),
+        (":9093", ("localhost", 9093)),
+    ],
+)
+def test_a_bootstrap_server_is_a_host_and_a_port_9092_by_default(server: str, expected: tuple[str, int]) -> None:
+    assert host_and_port(server) == expected
+
+
+@pytest.mark.parametrize("server", ["kafka:abc", "kafka:0", "kafka:70000", "[::1]:x"])
+def test_a_bootstrap_server_with_another_port_is_a_configuration_error(server: str) -> None:
+    with pytest.raises(ConfigurationError, match=r"KAFKA_BOOTSTRAP_SERVERS: .* is not host:port"):
+        client_config(Settings.from_env({"KAFKA_BOOTSTRAP_SERVERS": f"ok:9092,{server}"}))

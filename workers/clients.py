@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from workers.brokers.process import port_is_open
-from workers.errors import BrokerError, KhabarError
+from workers.errors import BrokerError, ConfigurationError, KhabarError
 from workers.settings import Settings
 
 if TYPE_CHECKING:
@@ -29,9 +29,12 @@ OUTPUT_SIZE_FACTOR = 4
 
 
 def client_config(settings: Settings) -> dict[str, Any]:
-    """Connection and security options shared by every kafka-python client."""
+    """Connection and security options shared by every kafka-python client; a malformed server refused."""
+    servers = settings.bootstrap_servers.split(",")
+    for server in servers:
+        host_and_port(server)
     config: dict[str, Any] = {
-        "bootstrap_servers": settings.bootstrap_servers.split(","),
+        "bootstrap_servers": servers,
         "security_protocol": settings.security_protocol,
         # kafka-python waits this long for its first connection before KafkaTimeoutError (its own default: 30 s).
         "bootstrap_timeout_ms": int(settings.connect_timeout * 1000),
@@ -74,7 +77,7 @@ def check_sasl_login(settings: Settings) -> None:
     if not settings.security_protocol.startswith("SASL"):
         return
     servers = settings.bootstrap_servers.split(",")
-    if not any(port_is_open(*_host_and_port(server)) for server in servers):
+    if not any(port_is_open(*host_and_port(server)) for server in servers):
         return
     from kafka.admin import KafkaAdminClient
     from kafka.errors import KafkaError
@@ -95,9 +98,23 @@ def check_sasl_login(settings: Settings) -> None:
         admin.close()
 
 
-def _host_and_port(server: str) -> tuple[str, int]:
-    host, _, port = server.strip().rpartition(":")
-    return host.strip("[]") or "localhost", int(port or 9092)
+#: The port of a bootstrap server given without one, as kafka-python assumes.
+DEFAULT_PORT = 9092
+
+
+def host_and_port(server: str) -> tuple[str, int]:
+    """`host:port`, `[v6 address]:port`, or a host alone (port 9092); ConfigurationError for another port."""
+    server = server.strip()
+    if server.startswith("["):
+        host, _, rest = server[1:].partition("]")
+        port = rest.removeprefix(":")
+    elif server.count(":") == 1:
+        host, _, port = server.partition(":")
+    else:  # a host alone, or an IPv6 address without brackets (and so without a port)
+        host, port = server, ""
+    if port and not (port.isdigit() and 0 < int(port) < 65536):
+        raise ConfigurationError(f"KAFKA_BOOTSTRAP_SERVERS: {server!r} is not host:port (the port {port!r})")
+    return host or "localhost", int(port or DEFAULT_PORT)
 
 
 def output_record_limit(settings: Settings) -> int:

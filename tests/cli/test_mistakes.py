@@ -111,8 +111,19 @@ def test_an_unreadable_input(
             {"KAFKA_SASL_MECHANISM": "GSSAPI"},
             "KAFKA_SASL_MECHANISM must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, got 'GSSAPI'",
         ),
+        (
+            ("topics",),
+            {"KAFKA_BOOTSTRAP_SERVERS": "localhost:abc"},
+            "KAFKA_BOOTSTRAP_SERVERS: 'localhost:abc' is not host:port (the port 'abc')",
+        ),
     ],
-    ids=["--log-level", "KHABAR_LOG_LEVEL", "KAFKA_SECURITY_PROTOCOL", "KAFKA_SASL_MECHANISM"],
+    ids=[
+        "--log-level",
+        "KHABAR_LOG_LEVEL",
+        "KAFKA_SECURITY_PROTOCOL",
+        "KAFKA_SASL_MECHANISM",
+        "KAFKA_BOOTSTRAP_SERVERS",
+    ],
 )
 def test_a_setting_out_of_its_choices(arguments: tuple[str, ...], environment: dict[str, str], expected: str) -> None:
     assert error_lines(arguments, environment) == [f"khabar: error: {expected}"]
