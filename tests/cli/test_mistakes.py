@@ -134,6 +134,10 @@ def test_a_setting_out_of_its_choices(arguments: tuple[str, ...], environment: d
     [
         (("consume", "--max", "-1"), "argument --max: must be 0 or more, got -1 (see `khabar consume --help`)"),
         (
+            ("broker", "--port", "99999"),
+            "argument --port: must be a port from 1 to 65535, got 99999 (see `khabar broker --help`)",
+        ),
+        (
             ("consume", "--timeout", "-1"),
             "argument --timeout: must be 0 or more seconds, got -1 (see `khabar consume --help`)",
         ),
@@ -154,6 +158,7 @@ def test_a_setting_out_of_its_choices(arguments: tuple[str, ...], environment: d
     ],
     ids=[
         "negative --max",
+        "--port out of range",
         "negative --timeout",
         "--offset without --partition",
         "--group with --partition",

@@ -180,6 +180,14 @@ def seconds(text: str) -> float:
     return value
 
 
+def port(text: str) -> int:
+    """A TCP port, 1 to 65535 (argparse type)."""
+    value = int(text)
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"must be a port from 1 to 65535, got {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="khabar", description=DESCRIPTION, epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -199,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
         "broker", "run a local broker: embedded Tansu (in memory) or Apache Kafka (KRaft, durable)", BROKER_HELP
     )
     broker.add_argument("--engine", choices=ENGINES, default="tansu", help="broker program (default tansu)")
-    broker.add_argument("--port", type=int, default=9092, help="port to listen on (default 9092)")
+    broker.add_argument("--port", type=port, default=9092, help="port to listen on (default 9092)")
     broker.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     broker.add_argument(
         "--data-dir",
