@@ -1,12 +1,15 @@
 """The Faust app: orjson codec, short group timeouts from settings, web server off, credentials passed on."""
 
+import asyncio
 import ssl
+from pathlib import Path
 
 import faust
 from faust.serializers import codecs
+from pytest import MonkeyPatch
 
 from workers.settings import Settings
-from workers.stream.app import broker_credentials, create_app
+from workers.stream.app import TableManager, broker_credentials, create_app
 
 
 def test_app_takes_its_settings(tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -52,3 +55,23 @@ def test_the_consumer_fetch_wait_comes_from_the_settings(tmp_path) -> None:  # t
         return int(aiokafka_consumer._fetch_max_wait_ms)
 
     assert asyncio.run(build_consumer()) == 25
+
+
+def test_the_app_starts_its_tables_without_faust_s_one_second_wait(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
+    """Khabar has no Faust table: the table manager starts its recovery at once, sleeping for nothing."""
+    tables = create_app(Settings.from_env({"KHABAR_DATA_DIR": str(tmp_path)})).tables
+    assert isinstance(tables, TableManager)
+    started: list[str] = []
+
+    async def nap(seconds: float) -> None:
+        raise AssertionError(f"the table manager slept {seconds}s")
+
+    async def record(name: str) -> None:
+        started.append(name)
+
+    monkeypatch.setattr(tables, "sleep", nap)
+    monkeypatch.setattr(tables, "_update_channels", lambda: record("channels"))
+    monkeypatch.setattr(tables.recovery, "start", lambda: record("recovery"))
+    asyncio.run(tables.on_start())
+
+    assert started == ["channels", "recovery"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ssl
 
 import faust
+from faust.tables.manager import TableManager as FaustTableManager
 
 from workers.clients import output_record_limit
 from workers.settings import Settings
@@ -24,6 +25,19 @@ def broker_credentials(settings: Settings) -> faust.SASLCredentials | faust.SSLC
             ssl_context=context,
         )
     return faust.SSLCredentials(context) if context else None
+
+
+class TableManager(FaustTableManager):
+    """Faust's table manager without the second it waits at start for tables declared late.
+
+    Khabar declares no Faust table (its published keys have their own changelog follower:
+    `workers.stream.published`), so the wait only delays every worker's start by a second.
+    """
+
+    async def on_start(self) -> None:
+        if not self.should_stop:
+            await self._update_channels()
+            await self.recovery.start()
 
 
 def create_app(settings: Settings) -> faust.App:
@@ -54,4 +68,5 @@ def create_app(settings: Settings) -> faust.App:
         # Khabar serves its own metrics and health checks (KHABAR_METRICS_PORT), not Faust's web views.
         web_enabled=False,
         datadir=str(settings.state_dir / settings.app_id),
+        TableManager=TableManager,
     )

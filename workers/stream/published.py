@@ -134,7 +134,8 @@ class ChangelogFollower(threading.Thread):
         self.join(timeout=5)
 
     def run(self) -> None:
-        consumer = clients.consumer(self._settings)
+        # A fetch of an empty changelog waits this long at the broker: the worker's start waits for it.
+        consumer = clients.consumer(self._settings, fetch_max_wait_ms=self._settings.fetch_wait_ms)
         try:
             topic = self._settings.changelog_topic
             partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
