@@ -16,7 +16,7 @@ normalizer folds («إدارة», «اداره») are one form.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from workers.contract.records import EntityType
@@ -41,6 +41,10 @@ def group_mentions(mentions: Sequence[tuple[EntityType, str]]) -> list[Group]:
     forms: dict[Form, list[int]] = {}
     for index, (kind, normalized) in enumerate(mentions):
         forms.setdefault((kind, tuple(normalized.split())), []).append(index)
+    fuller_forms: dict[Form, set[Form]] = {}
+    for form in forms:
+        for short in _short_forms(form):
+            fuller_forms.setdefault(short, set()).add(form)
     parent = {form: form for form in forms}
 
     def root(form: Form) -> Form:
@@ -51,7 +55,7 @@ def group_mentions(mentions: Sequence[tuple[EntityType, str]]) -> list[Group]:
     # Longest first: when a form is placed, every longer form has found its entity, so a short form
     # that fits several longer forms of one entity («حفتر»: «خليفة حفتر», «المشير خليفة حفتر») joins it.
     for form in sorted(forms, key=lambda form: -len(form[1])):
-        owners = {root(longer) for longer in forms if _is_short_form(form, longer)}
+        owners = {root(longer) for longer in fuller_forms.get(form, ())}
         if len(owners) == 1:
             parent[form] = owners.pop()
 
@@ -66,13 +70,12 @@ def group_mentions(mentions: Sequence[tuple[EntityType, str]]) -> list[Group]:
     return sorted(groups, key=lambda group: group.mentions[0])
 
 
-def _is_short_form(short: Form, long: Form) -> bool:
-    """True when `short` is a shorter way the article may name the entity `long` names."""
-    (kind, words), (long_kind, long_words) = short, long
-    if kind != long_kind or len(words) >= len(long_words):
-        return False
+def _short_forms(form: Form) -> Iterator[Form]:
+    """The shorter forms by which an article may name the entity `form` names (see the module docstring)."""
+    kind, words = form
     if kind == "PER":
-        return long_words[: len(words)] == words or long_words[-len(words) :] == words
-    if kind == "ORG":
-        return long_words[0] in INSTITUTION_NOUNS and long_words[1:] == words
-    return False
+        for length in range(1, len(words)):
+            yield kind, words[:length]
+            yield kind, words[-length:]
+    elif kind == "ORG" and len(words) > 1 and words[0] in INSTITUTION_NOUNS:
+        yield kind, words[1:]
