@@ -71,9 +71,9 @@ def wait_for_broker(settings: Settings) -> None:
 
 
 def worker(settings: Settings) -> int:
+    wait_for_broker(settings)  # before Faust is imported: no broker is one error line within the timeout
     from workers.stream.worker import run
 
-    wait_for_broker(settings)
     return run(settings, lambda: load_pipeline(settings))
 
 
