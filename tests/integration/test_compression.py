@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
 import pytest
 
-from tests.integration.harness import WorkerProcess, isolated_environment, khabar, read_until, values, worker_process
+from tests.integration.harness import WorkerProcess, isolated_environment, khabar, read_until, values
 from workers import clients
 from workers.settings import Settings
 
@@ -31,14 +30,6 @@ def article(codec: str, via: str) -> dict[str, str]:
 def environment(broker: dict[str, str], tmp_path: Path) -> dict[str, str]:
     """The worker writes zstd here: the other tests run with the default codec."""
     return {**isolated_environment(broker, tmp_path), "KHABAR_COMPRESSION": "zstd"}
-
-
-@pytest.fixture
-def worker(environment: dict[str, str], tmp_path: Path) -> Iterator[WorkerProcess]:
-    clients.ensure_topics(Settings.from_env(environment))
-    process = worker_process(environment, tmp_path / "worker.log")
-    yield process
-    process.stop()
 
 
 def test_the_cli_producer_compresses_with_the_configured_codec(environment: dict[str, str]) -> None:

@@ -10,7 +10,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -18,8 +18,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.data.malformed_lines import malformed_lines
-from tests.integration.harness import WorkerProcess, isolated_environment, produce, read_until, values, worker_process
-from workers import clients
+from tests.integration.harness import WorkerProcess, isolated_environment, produce, read_until, values
 from workers.brokers import free_port
 from workers.settings import Settings
 
@@ -38,20 +37,6 @@ Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 @pytest.fixture
 def environment(broker: dict[str, str], tmp_path: Path) -> dict[str, str]:
     return {**isolated_environment(broker, tmp_path), "KHABAR_METRICS_PORT": str(free_port())}
-
-
-@pytest.fixture
-def settings(environment: dict[str, str]) -> Settings:
-    settings = Settings.from_env(environment)
-    clients.ensure_topics(settings)
-    return settings
-
-
-@pytest.fixture
-def worker(environment: dict[str, str], tmp_path: Path) -> Iterator[WorkerProcess]:
-    process = worker_process(environment, tmp_path / "worker.log")
-    yield process
-    process.stop()
 
 
 def get(settings: Settings, path: str, timeout: float = 5.0) -> tuple[int, str] | None:

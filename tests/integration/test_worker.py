@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import orjson
 import pytest
 
 from tests.data.malformed_lines import malformed_lines
-from tests.integration.harness import WorkerProcess, isolated_environment, produce, read_until, values, worker_process
-from workers import clients
+from tests.integration.harness import WorkerProcess, produce, read_until, values, worker_process
 from workers.contract.schemas import schema_errors
 from workers.settings import Settings
 
@@ -23,25 +21,6 @@ pytestmark = pytest.mark.integration
 SEEDS = Path(__file__).parents[2] / "seeds" / "articles.jsonl"
 #: Malformed inputs that a producer can send at all (the 4 MiB one exceeds the client's request limit).
 SENDABLE_MALFORMED = [(case, line) for case, line in malformed_lines() if case != "body-over-4-mib"]
-
-
-@pytest.fixture
-def environment(broker: dict[str, str], tmp_path: Path) -> dict[str, str]:
-    return isolated_environment(broker, tmp_path)
-
-
-@pytest.fixture
-def settings(environment: dict[str, str]) -> Settings:
-    settings = Settings.from_env(environment)
-    clients.ensure_topics(settings)
-    return settings
-
-
-@pytest.fixture
-def worker(environment: dict[str, str], tmp_path: Path) -> Iterator[WorkerProcess]:
-    process = worker_process(environment, tmp_path / "worker.log")
-    yield process
-    process.stop()
 
 
 def seed_lines() -> list[tuple[bytes | None, bytes]]:

@@ -12,6 +12,7 @@ from kafka.producer.future import FutureRecordMetadata
 from tqdm import tqdm
 
 from workers import clients
+from workers.cli.counts import by_kind
 from workers.cli.files import STANDARD_STREAM, file_size, numbered_lines, open_input
 from workers.cli.interrupts import interrupts_for_the_main_thread
 from workers.contract.records import FileSource, Rejection
@@ -36,18 +37,14 @@ class Tally:
         invalid = Counter({kind: n for kind, n in self.delivered.items() if kind not in (ARTICLE, PARKED)})
         articles = self.delivered[ARTICLE]
         parts = [f"sent {articles + invalid.total()} records to {topic} ({articles} articles"]
-        parts.append(f", {invalid.total()} invalid: {_by_kind(invalid)})" if invalid else ")")
+        parts.append(f", {invalid.total()} invalid: {by_kind(invalid)})" if invalid else ")")
         if self.delivered[PARKED]:
             parts.append(f"; {self.delivered[PARKED]} too large straight to {dead_letter_topic}")
         if self.skipped:
-            parts.append(f"; {self.skipped.total()} invalid not sent ({_by_kind(self.skipped)})")
+            parts.append(f"; {self.skipped.total()} invalid not sent ({by_kind(self.skipped)})")
         if self.failed:
             parts.append(f"; {self.failed} FAILED (see the log)")
         return "".join(parts)
-
-
-def _by_kind(counts: Counter[str]) -> str:
-    return ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
 
 
 def article_key(line: bytes, max_bytes: int) -> tuple[bytes | None, Rejection | None]:

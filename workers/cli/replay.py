@@ -20,6 +20,7 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.producer.future import FutureRecordMetadata
 
 from workers import clients
+from workers.cli.counts import by_kind
 from workers.contract.records import DeadLetter
 from workers.errors import BrokerError
 from workers.settings import Settings
@@ -48,10 +49,10 @@ class Tally:
         verb = "would send" if dry_run else "sent"
         parts = [f"{verb} {sum(self.sent.values())} dead letters to {topic}"]
         if self.sent:
-            parts.append(f" ({_by_kind(self.sent)})")
+            parts.append(f" ({by_kind(self.sent)})")
         parts.append(f"; skipped {sum(self.truncated.values())} with a truncated payload")
         if self.truncated:
-            parts.append(f" ({_by_kind(self.truncated)})")
+            parts.append(f" ({by_kind(self.truncated)})")
         if self.other_kinds:
             parts.append(f"; {self.other_kinds} of other kinds left")
         if self.unreadable:
@@ -59,10 +60,6 @@ class Tally:
         if self.failed:
             parts.append(f"; {self.failed} FAILED (see the log)")
         return "".join(parts)
-
-
-def _by_kind(counts: Counter[str]) -> str:
-    return ", ".join(f"{count} {kind}" for kind, count in sorted(counts.items()))
 
 
 def original(letter: DeadLetter) -> Replayable:
