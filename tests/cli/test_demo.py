@@ -1,5 +1,5 @@
 """The demo's rendering: the article's countries, then each distinct entity once, most salient first,
-with how often it is named and, for a place, where it is."""
+with how often it is named and, for a place, where it is; every place on the map is shown."""
 
 from typing import Any
 
@@ -48,9 +48,13 @@ def test_render_lists_each_entity_once_by_salience_with_places_on_the_map() -> N
     ]
 
 
-def test_a_long_list_is_cut_and_says_how_many_more() -> None:
+def test_a_long_list_is_cut_and_says_how_many_more_but_every_place_on_the_map_is_shown() -> None:
     many = [distinct("PER", f"شخص {n}", 0.5) for n in range(demo.SHOWN_ENTITIES + 3)]
-    assert render(article(distinct_entities=many)).splitlines()[-1] == "   … and 3 more"
+    sirte = distinct("LOC", "سرت", 0.1, place={**SIRTE, "feature_class": "P", "confidence": 1.0})
+
+    lines = render(article(distinct_entities=[*many, sirte])).splitlines()
+
+    assert lines[-2:] == ["   0.10  LOC  سرت  → Sirte, LY (31.21°, 16.59°)", "   … and 3 more"]
 
 
 def test_render_says_why_an_article_has_no_entities() -> None:

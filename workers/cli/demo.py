@@ -126,13 +126,13 @@ def _collect(
     return enriched
 
 
-#: Entities shown per article, most salient first.
+#: Entities shown per article, most salient first; every place on the map is shown as well.
 SHOWN_ENTITIES = 12
 
 
 def render(article: dict[str, Any]) -> str:
     """A few readable lines: id, language, title, the article's countries, and its distinct entities by
-    salience, each with its canonical name, how often it is named, and where it is when it is a place."""
+    salience, each with its canonical name, how often it is named and where it is when it is a place."""
     language = article["language"]
     lines = [
         "",
@@ -143,17 +143,21 @@ def render(article: dict[str, Any]) -> str:
     if article["countries"]:
         lines.append("   countries: " + ", ".join(article["countries"]))
     entities = article["distinct_entities"]
-    for entity in entities[:SHOWN_ENTITIES]:
-        line = f"   {entity['salience']:.2f}  {entity['type']:<4} {entity['text']}"
-        if entity["mention_count"] > 1:
-            line += f" ×{entity['mention_count']}"
-        if "place" in entity:
-            place = entity["place"]
-            where = f"{place['name']}, {place['country_code']}" if "country_code" in place else place["name"]
-            line += f"  → {where} ({place['latitude']:.2f}°, {place['longitude']:.2f}°)"
-        lines.append(line)
-    if len(entities) > SHOWN_ENTITIES:
-        lines.append(f"   … and {len(entities) - SHOWN_ENTITIES} more")
+    shown = entities[:SHOWN_ENTITIES] + [entity for entity in entities[SHOWN_ENTITIES:] if "place" in entity]
+    lines.extend(_entity_line(entity) for entity in shown)
+    if len(entities) > len(shown):
+        lines.append(f"   … and {len(entities) - len(shown)} more")
     if not entities:
         lines.append("   (no entities" + ("" if language["code"] == "ar" else ": no tagger for this language") + ")")
     return "\n".join(lines)
+
+
+def _entity_line(entity: dict[str, Any]) -> str:
+    line = f"   {entity['salience']:.2f}  {entity['type']:<4} {entity['text']}"
+    if entity["mention_count"] > 1:
+        line += f" ×{entity['mention_count']}"
+    if "place" in entity:
+        place = entity["place"]
+        where = f"{place['name']}, {place['country_code']}" if "country_code" in place else place["name"]
+        line += f"  → {where} ({place['latitude']:.2f}°, {place['longitude']:.2f}°)"
+    return line
