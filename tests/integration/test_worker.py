@@ -150,6 +150,7 @@ def test_sigterm_finishes_in_flight_work_and_commits(
     started = time.monotonic()
     assert worker.stop(timeout=30) == 0
     stop_seconds = time.monotonic() - started
+    assert "\x1b[" not in worker.log(), "the worker's output is plain log lines, without terminal codes"
 
     replacement = worker_process(environment, tmp_path / "replacement.log")
     try:

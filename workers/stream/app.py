@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import ssl
 
 import faust
@@ -33,6 +34,9 @@ class TableManager(FaustTableManager):
     Khabar declares no Faust table (its published keys have their own changelog follower:
     `workers.stream.published`), so the wait only delays every worker's start by a second.
     """
+
+    #: Its start and stop lines stay with Faust's (at WARNING: `workers.logs`), not under this module.
+    logger = logging.getLogger("faust.tables.khabar")
 
     async def on_start(self) -> None:
         if not self.should_stop:

@@ -116,6 +116,7 @@ def run(settings: Settings, load_pipeline: Callable[[], Pipeline]) -> int:
         )
         # Logging stays as `workers.logs` set it up: one format for Faust's lines and Khabar's.
         faust_worker = faust.Worker(app, quiet=True, override_logging=False)
+        faust_worker.spinner = None  # Faust's terminal spinner wrote cursor codes into the worker's output
         try:
             faust_worker.execute_from_commandline()
         except SystemExit as exit:
