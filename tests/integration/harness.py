@@ -32,6 +32,8 @@ def isolated_environment(broker_env: dict[str, str], data_dir: Path, partitions:
         "KHABAR_TOPIC_DEAD_LETTER": f"dead-letter-{suffix}",
         "KHABAR_PARTITIONS": str(partitions),
         "KHABAR_DATA_DIR": str(data_dir),
+        # No metrics server: tests' workers run side by side, and those that scrape choose a free port.
+        "KHABAR_METRICS_PORT": "0",
     }
 
 

@@ -6,6 +6,7 @@ tens of seconds to load its pipeline and join its group.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import urllib.error
 import urllib.request
@@ -18,7 +19,14 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.data.malformed_lines import malformed_lines
-from tests.integration.harness import WorkerProcess, isolated_environment, produce, read_until, values
+from tests.integration.harness import (
+    WorkerProcess,
+    isolated_environment,
+    produce,
+    read_until,
+    values,
+    worker_process,
+)
 from workers.brokers import free_port
 from workers.settings import Settings
 
@@ -182,3 +190,30 @@ def test_health_answers_within_a_second_while_a_long_backlog_is_enriched_and_its
     assert len(health_seconds) >= 3, "the backlog should wait for seconds"
     assert max(health_seconds) < 1.0
     wait_for("the lag back at 0", lambda: sum(lags(scrape(settings)).values()) == 0, worker, DRAIN_SECONDS)
+
+
+def test_after_a_rebalance_each_worker_reports_the_lag_of_its_own_partitions_only(
+    settings: Settings, environment: dict[str, str], worker: WorkerProcess, tmp_path: Path
+) -> None:
+    """A second worker joins: the first worker's series of the partitions it gave up are removed, and
+    between them the two report every partition once."""
+
+    def reported(of: Settings) -> set[str]:
+        """The partitions whose lag a worker reports, once it is ready (nothing before)."""
+        return set(lags(scrape(of))) if get(of, "/ready") == (200, "ready\n") else set()
+
+    wait_for("every partition's lag", lambda: len(reported(settings)) == settings.partitions, worker, START_SECONDS)
+    second_settings = dataclasses.replace(settings, metrics_port=free_port())
+    second = worker_process(
+        {**environment, "KHABAR_METRICS_PORT": str(second_settings.metrics_port)}, tmp_path / "second.log"
+    )
+
+    def split() -> bool:
+        first, other = reported(settings), reported(second_settings)
+        return bool(first) and bool(other) and not first & other and len(first | other) == settings.partitions
+
+    try:
+        wait_for("the partitions split between the two workers, each reporting its own", split, second, START_SECONDS)
+        assert (sample(scrape(settings), "khabar_rebalances_total") or 0) >= 2
+    finally:
+        second.stop()

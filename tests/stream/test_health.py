@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from workers.brokers import free_port
 from workers.stream.health import STALLED_AFTER_SECONDS, HealthServer, Heartbeat, Readiness, serve
 from workers.stream.metrics import StreamMetrics
 
@@ -58,12 +59,6 @@ def server(served: Served) -> Iterator[HealthServer]:
     assert started is not None
     yield started
     started.stop()
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_metrics_are_served_in_prometheus_text_format(server: HealthServer, served: Served) -> None:
@@ -142,3 +137,13 @@ def test_port_0_serves_nothing_and_says_nothing(caplog: pytest.LogCaptureFixture
     with caplog.at_level(logging.DEBUG, logger="workers.stream.health"):
         assert serve("127.0.0.1", 0, StreamMetrics().registry, Heartbeat(), Readiness()) is None
     assert caplog.records == []
+
+
+def test_an_ipv6_host_is_served_too(served: Served) -> None:
+    server = serve("::1", free_port(), served.metrics.registry, served.heartbeat, served.readiness)
+    assert server is not None
+    try:
+        with urllib.request.urlopen(f"http://[::1]:{server.server_address[1]}/health", timeout=1) as response:
+            assert (response.status, response.read()) == (200, b"alive\n")
+    finally:
+        server.stop()

@@ -87,6 +87,24 @@ def test_a_revoked_partition_loses_its_lag_series_and_the_others_keep_theirs() -
     assert metrics.total_lag() == 0
 
 
+def test_each_measure_keeps_only_the_series_of_the_partitions_it_measured() -> None:
+    """A measure taken while a rebalance was under way may have put back a revoked partition's series;
+    the next measure, of the new assignment, removes it."""
+    metrics = StreamMetrics()
+    metrics.set_lag("raw", {0: 4, 1: 0, 2: 7, 3: 1})
+    metrics.set_lag("other", {0: 2})
+    metrics.set_lag("raw", {2: 6, 3: 0})
+    lag = metrics.registry.get_sample_value
+    assert [lag("khabar_consumer_lag_records", {"topic": "raw", "partition": str(p)}) for p in range(4)] == [
+        None,
+        None,
+        6,
+        0,
+    ]
+    assert lag("khabar_consumer_lag_records", {"topic": "other", "partition": "0"}) == 2
+    assert metrics.total_lag() == 8
+
+
 def test_the_total_lag_is_unknown_until_a_partition_end_is_known() -> None:
     metrics = StreamMetrics()
     assert metrics.total_lag() is None

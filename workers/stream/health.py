@@ -9,6 +9,7 @@ heartbeat a few times a second, and `/health` fails once the beat is older than 
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -69,6 +70,8 @@ class HealthServer(ThreadingHTTPServer):
     def __init__(
         self, address: tuple[str, int], registry: CollectorRegistry, heartbeat: Heartbeat, readiness: Readiness
     ) -> None:
+        if ":" in address[0]:  # an IPv6 address such as `::` or `::1`
+            self.address_family = socket.AF_INET6
         super().__init__(address, Handler)
         self.registry = registry
         self.heartbeat = heartbeat

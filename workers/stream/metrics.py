@@ -114,7 +114,12 @@ class StreamMetrics:
             self.totals["replay_skipped"] += replays_skipped
 
     def set_lag(self, topic: str, lags: Mapping[int, int]) -> None:
-        """The lag of each owned partition of `topic` whose end is known."""
+        """The lag of each owned partition of `topic` whose end is known; the series of every other
+        partition of `topic` is removed. During a rebalance the consumer may still list partitions that
+        were just revoked, so each measure, not only the revocation, decides which series exist."""
+        self.partitions_revoked(
+            [(owner, partition) for owner, partition in self._lag_series if owner == topic and partition not in lags]
+        )
         for partition, lag in lags.items():
             self.consumer_lag.labels(topic, str(partition)).set(lag)
             self._lag_series.add((topic, partition))
