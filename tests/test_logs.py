@@ -1,5 +1,6 @@
 import io
 import logging
+import threading
 import warnings
 from collections.abc import Iterator
 
@@ -20,6 +21,7 @@ def restored_logging() -> Iterator[None]:
     for name, level in saved[2].items():
         logging.getLogger(name).setLevel(level)
     logging.captureWarnings(False)
+    threading.excepthook = threading.__excepthook__
 
 
 def record(name: str, message: str, *args: object, level: int = logging.WARNING) -> logging.LogRecord:
@@ -75,6 +77,25 @@ def test_python_warnings_are_logged_in_the_same_format(restored_logging: None) -
 
     entry = orjson.loads(stream.getvalue())
     assert entry["logger"] == "py.warnings" and "DeprecationWarning: old API" in entry["message"]
+
+
+def test_an_exception_that_ends_a_thread_is_a_log_record(restored_logging: None) -> None:
+    stream = io.StringIO()
+    logs.configure("info", "json", stream)
+
+    def fail() -> None:
+        raise ConnectionError("broker gone")
+
+    thread = threading.Thread(target=fail, name="kafka-io")
+    thread.start()
+    thread.join()
+
+    entry = orjson.loads(stream.getvalue())
+    assert (entry["logger"], entry["message"]) == (
+        "workers.threads",
+        "kafka-io ended with ConnectionError: broker gone",
+    )
+    assert "ConnectionError: broker gone" in entry["exception"]
 
 
 class Clock:

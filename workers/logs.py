@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 import time
 from collections.abc import Callable
 from typing import IO
@@ -93,3 +94,21 @@ def configure(level: str, log_format: str, stream: IO[str] | None = None) -> Non
     for name in CLIENT_LOGGERS + FRAMEWORK_LOGGERS:
         logging.getLogger(name).setLevel(logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING)
     logging.captureWarnings(True)
+    threading.excepthook = _log_thread_exception
+
+
+def _log_thread_exception(failure: threading.ExceptHookArgs) -> None:
+    """An exception that ends a thread (a client library's, during a stop with the broker gone) is a
+    log record like any other, in the configured format, instead of text on standard error."""
+    if failure.exc_type is SystemExit:
+        return
+    thread = failure.thread.name if failure.thread is not None else "a thread"
+    logging.getLogger("workers.threads").error(
+        "%s ended with %s: %s",
+        thread,
+        failure.exc_type.__name__,
+        failure.exc_value,
+        exc_info=(failure.exc_type, failure.exc_value, failure.exc_traceback)
+        if failure.exc_value is not None
+        else None,
+    )

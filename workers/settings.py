@@ -44,6 +44,8 @@ class Settings:
     heartbeat_interval: float = 1.0
     rebalance_timeout: float = 6.0
     commit_interval: float = 0.5
+    #: How long a stopping worker may take to deliver and commit before it exits anyway (0: no bound).
+    shutdown_timeout: float = 30.0
     fetch_wait_ms: int = 100
     compression: str = "lz4"
     tagger: str = "crf"
@@ -129,7 +131,7 @@ class Settings:
             if getattr(self, name) not in allowed:
                 shown = ", ".join(value for value in allowed if value)
                 raise ConfigurationError(f"{ENVIRONMENT[name]} must be one of {shown}, got {getattr(self, name)!r}")
-        for name in ("connect_timeout", "enrich_time_limit", "dedupe_horizon"):
+        for name in ("connect_timeout", "shutdown_timeout", "enrich_time_limit", "dedupe_horizon"):
             if getattr(self, name) < 0:
                 raise ConfigurationError(f"{ENVIRONMENT[name]} must not be negative, got {getattr(self, name)}")
         if not 0 <= self.metrics_port <= 65535:

@@ -161,3 +161,25 @@ def test_a_memory_broker_restart_stops_the_worker_and_a_new_one_takes_what_follo
                 replacement.stop()
             worker.stop()
     assert {record.key for record in enriched} == {key for key, _ in after}
+
+
+def test_a_worker_told_to_stop_while_its_broker_is_gone_exits_within_the_shutdown_timeout(
+    broker_under_test: BrokerUnderTest, tmp_path: Path
+) -> None:
+    """With nothing to deliver or commit to, Faust would retry forever; the worker gives up after
+    KHABAR_SHUTDOWN_TIMEOUT with one error line and exit code 3, and commits nothing."""
+    with own_broker(broker_under_test.engine) as (broker, broker_env):
+        environment = {**isolated_environment(broker_env, tmp_path), "KHABAR_SHUTDOWN_TIMEOUT": "5"}
+        settings = Settings.from_env(environment)
+        clients.ensure_topics(settings)
+        worker = worker_process(environment, tmp_path / "worker.log")
+        try:
+            produce(settings, articles("before", 5))
+            read_until(settings, settings.topic_enriched, lambda r: len(r) >= 5, timeout=120)
+            broker.stop()
+            worker.terminate()
+            assert worker.process.wait(timeout=60) == 3
+        finally:
+            worker.stop()
+    gave_up = [line for line in worker.log().splitlines() if "could not stop within 5s" in line]
+    assert len(gave_up) == 1, worker.log()[-2000:]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import os
 import threading
 from collections.abc import Callable, Set
 from typing import Any
@@ -93,6 +94,46 @@ def watch(
         metrics.set_lag(settings.topic_raw, partition_lags(offsets, owned))
 
 
+#: The exit code of a worker that could not stop within KHABAR_SHUTDOWN_TIMEOUT.
+EXIT_STOP_TIMED_OUT = 3
+
+
+class Worker(faust.Worker):
+    """Faust's worker with Khabar's logging, no terminal spinner, and a bound on how long it may take to stop.
+
+    A stop flushes the producer and commits the offsets; with the broker gone, Faust retries those
+    forever and the process never exits. After `shutdown_timeout` seconds (0: no bound) the process
+    exits anyway, without committing: at-least-once holds, and the records since the last commit are
+    processed again by whichever worker takes their partitions (the published keys skip those whose
+    outputs were delivered).
+    """
+
+    def __init__(self, app: faust.App, settings: Settings, totals: Callable[[], str]) -> None:
+        # Logging stays as `workers.logs` set it up: one format for Faust's lines and Khabar's.
+        super().__init__(app, quiet=True, override_logging=False)
+        self.spinner = None  # Faust's terminal spinner wrote cursor codes into the worker's output
+        self._shutdown_timeout = settings.shutdown_timeout
+        self._bootstrap_servers = settings.bootstrap_servers
+        self._totals = totals
+
+    def on_worker_shutdown(self) -> None:
+        if self._shutdown_timeout > 0:
+            timer = threading.Timer(self._shutdown_timeout, self._give_up)
+            timer.daemon = True
+            timer.start()
+
+    def _give_up(self) -> None:
+        log.error(
+            "the worker could not stop within %.0fs (KHABAR_SHUTDOWN_TIMEOUT): is the broker at %s reachable? "
+            "Exiting without committing; the records since the last commit will be processed again. Stopped after %s",
+            self._shutdown_timeout,
+            self._bootstrap_servers,
+            self._totals(),
+        )
+        logging.shutdown()
+        os._exit(EXIT_STOP_TIMED_OUT)
+
+
 def run(settings: Settings, load_pipeline: Callable[[], Pipeline]) -> int:
     """Run the enrich worker until it is stopped; its exit code."""
     metrics, heartbeat, readiness = StreamMetrics(), Heartbeat(), Readiness()
@@ -114,9 +155,7 @@ def run(settings: Settings, load_pipeline: Callable[[], Pipeline]) -> int:
         log.info(
             "worker starting: group %s on %s, input %s", settings.app_id, settings.bootstrap_servers, settings.topic_raw
         )
-        # Logging stays as `workers.logs` set it up: one format for Faust's lines and Khabar's.
-        faust_worker = faust.Worker(app, quiet=True, override_logging=False)
-        faust_worker.spinner = None  # Faust's terminal spinner wrote cursor codes into the worker's output
+        faust_worker = Worker(app, settings, lambda: totals_line(metrics.totals))
         try:
             faust_worker.execute_from_commandline()
         except SystemExit as exit:
