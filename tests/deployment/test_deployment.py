@@ -18,6 +18,7 @@ from tests.integration.brokers import client_environment
 from workers.brokers import free_port
 from workers.brokers.apache_kafka import SINGLE_NODE_SETTINGS
 from workers.brokers.kafka_jars import KAFKA_VERSION
+from workers.settings import Settings
 from workers.stream.health import Heartbeat, Readiness, serve
 from workers.stream.metrics import StreamMetrics
 
@@ -195,6 +196,11 @@ def test_worker_runs_the_worker_command_and_restarts_on_failure() -> None:
     worker = service("worker")
     assert worker["command"] == ["khabar", "worker"]
     assert worker["restart"] == "on-failure"
+
+
+def test_docker_waits_for_a_stopping_worker_longer_than_the_worker_waits_for_the_broker() -> None:
+    grace = service("worker")["stop_grace_period"]
+    assert grace.endswith("s") and float(grace[:-1]) > Settings().shutdown_timeout
 
 
 def test_cli_is_an_opt_in_tool_on_the_worker_image_with_the_seeds_mounted() -> None:
