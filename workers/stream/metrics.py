@@ -104,11 +104,19 @@ class StreamMetrics:
         self.batch_records.observe(records)
         self.input_records.inc(records)
         self.totals["input"] += records
+        # Counted by kind first: a batch has some fifty outputs per article and three kinds, and each
+        # labelled increment takes the metric's lock.
+        kinds: Tally[str] = Tally()
+        letters: Tally[str] = Tally()
         for output in outputs:
-            self.output_records.labels(output.kind).inc()
-            self.totals[output.kind] += 1
+            kinds[output.kind] += 1
             if output.kind == "dead_letter":
-                self.dead_letters.labels(error_kind(output)).inc()
+                letters[error_kind(output)] += 1
+        for kind, count in kinds.items():
+            self.output_records.labels(kind).inc(count)
+        for kind, count in letters.items():
+            self.dead_letters.labels(kind).inc(count)
+        self.totals.update(kinds)
         if replays_skipped:
             self.replays_skipped.inc(replays_skipped)
             self.totals["replay_skipped"] += replays_skipped
