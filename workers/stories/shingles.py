@@ -1,0 +1,94 @@
+"""Word shingles of an article, as 64-bit hashes, over the forms that republication does not change.
+
+Each word is taken in its normalized search form (`workers.text.normalize`: hamza forms, alef
+maksura and teh marbuta folded, diacritics and tatweel gone) with its proclitics taken off
+(`workers.text.clitics`: «وقال» and «فقال» are both «قال», «للوزارة» is «الوزاره»), and punctuation
+is dropped. Republishing outlets change exactly these, so the shingles, and the signature made of them,
+stay put. The split is orthographic («بغداد» loses its «ب» too), which is harmless here: both
+copies are split alike.
+
+Hashes must be equal in every worker process, so words are hashed with BLAKE2b (never Python's salted
+`hash`), and a shingle's hash is a fixed mix of its words' hashes computed with numpy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from workers.text.charsets import is_symbol
+from workers.text.clitics import proclitic_split
+from workers.text.normalize import normalize_arabic_word
+from workers.text.tokenize import split_tokens
+
+#: Words per shingle, chosen on the tuning half of the evaluation set (`python -m lab.evaluate_duplicates`).
+SHINGLE_SIZE = 3
+
+Hashes = npt.NDArray[np.uint64]
+
+# Odd 64-bit multipliers, one per position in a shingle (fixed digits of BLAKE2b, so the mix is order-aware).
+_POSITION_MULTIPLIERS = np.array(
+    [
+        int.from_bytes(hashlib.blake2b(f"khabar-shingle-{i}".encode(), digest_size=8).digest(), "little") | 1
+        for i in range(16)
+    ],
+    dtype=np.uint64,
+)
+
+
+@lru_cache(maxsize=262_144)
+def word_form(token: str) -> str:
+    """The form a token is compared by: normalized, case-folded, its proclitics taken off ("" for punctuation)."""
+    if is_symbol(token):
+        return ""
+    return proclitic_split(normalize_arabic_word(token).casefold())[1]
+
+
+def words(text: str) -> list[str]:
+    """The comparable words of a text, in order."""
+    return [form for form in map(word_form, split_tokens(text).texts) if form]
+
+
+@lru_cache(maxsize=262_144)
+def _word_hash(form: str) -> int:
+    return int.from_bytes(hashlib.blake2b(form.encode(), digest_size=8).digest(), "little")
+
+
+def _mix(values: Hashes) -> Hashes:
+    """SplitMix64's finalizer: every input bit reaches every output bit (uint64 arithmetic wraps)."""
+    values = values ^ (values >> np.uint64(30))
+    values = values * np.uint64(0xBF58476D1CE4E5B9)
+    values = values ^ (values >> np.uint64(27))
+    values = values * np.uint64(0x94D049BB133111EB)
+    return values ^ (values >> np.uint64(31))
+
+
+def shingle_hashes(texts: Iterable[str], size: int = SHINGLE_SIZE) -> Hashes:
+    """The distinct hashes of the `size`-word shingles of each text (a title and a body apart: no shingle
+    spans both). A text shorter than `size` words is one shingle of all its words."""
+    if not 1 <= size <= len(_POSITION_MULTIPLIERS):
+        raise ValueError(f"shingle size must be 1 to {len(_POSITION_MULTIPLIERS)}, got {size}")
+    parts = []
+    for text in texts:
+        forms = words(text)
+        if not forms:
+            continue
+        hashed = np.fromiter(map(_word_hash, forms), dtype=np.uint64, count=len(forms))
+        width = min(size, len(forms))
+        count = len(forms) - width + 1
+        combined = np.zeros(count, dtype=np.uint64)
+        for position in range(width):
+            combined += hashed[position : position + count] * _POSITION_MULTIPLIERS[position]
+        parts.append(combined)
+    if not parts:
+        return np.zeros(0, dtype=np.uint64)
+    return np.unique(_mix(np.concatenate(parts)))
+
+
+def article_shingles(title: str | None, body: str, size: int = SHINGLE_SIZE) -> Hashes:
+    """An article's shingle hashes: its title's and its body's."""
+    return shingle_hashes([body] if title is None else [title, body], size)
