@@ -22,7 +22,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -42,7 +42,7 @@ STORY_WINDOW = HORIZON
 MIN_SHINGLES = 5
 MAX_POSTINGS = 256
 
-Key = TypeVar("Key", str, bytes)
+Key = TypeVar("Key", str, int)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,8 @@ class StoryIndex:
     def __init__(self, settings: StorySettings | None = None) -> None:
         self.settings = settings or StorySettings()
         self._entries: dict[str, Entry] = {}
-        self._bands: dict[bytes, list[str]] = {}
+        # A band key's articles: one id (most keys) or a list of them, to keep an entry's 32 keys small.
+        self._bands: dict[int, str | list[str]] = {}
         self._postings: dict[str, list[str]] = {}
         self._by_time: list[tuple[float, str]] = []
         self._latest = float("-inf")
@@ -135,8 +136,14 @@ class StoryIndex:
             self._entries[entry.article_id] = entry
             heapq.heappush(self._by_time, (entry.time, entry.article_id))
             for key in band_keys(entry.signature, self.settings.bands, self.settings.rows):
-                self._bands.setdefault(key, []).append(entry.article_id)
-            for entity in entry.entities:
+                held = self._bands.get(key)
+                if held is None:
+                    self._bands[key] = entry.article_id
+                elif isinstance(held, str):
+                    self._bands[key] = [held, entry.article_id]
+                else:
+                    held.append(entry.article_id)
+            for entity in entry.entities if self.settings.max_postings else ():
                 posting = self._postings.setdefault(entity, [])
                 posting.append(entry.article_id)
                 if len(posting) > self.settings.max_postings:
@@ -158,15 +165,25 @@ class StoryIndex:
             _, article_id = heapq.heappop(self._by_time)
             entry = self._entries.pop(article_id)
             for key in band_keys(entry.signature, self.settings.bands, self.settings.rows):
-                _remove(self._bands, key, article_id)
+                held = self._bands.get(key)
+                if held == article_id:
+                    del self._bands[key]
+                elif isinstance(held, list):
+                    _remove(self._bands, key, held, article_id)
             for entity in entry.entities:
-                _remove(self._postings, entity, article_id)
+                posting = self._postings.get(entity)
+                if posting is not None:
+                    _remove(self._postings, entity, posting, article_id)
 
     def _candidates(self, article_id: str, signature: Signature, time: float, keys: tuple[str, ...]) -> list[Entry]:
         """Entries within the horizon of `time` that share a band or a salient entity, by time then id."""
         found: set[str] = set()
         for key in band_keys(signature, self.settings.bands, self.settings.rows):
-            found.update(self._bands.get(key, ()))
+            held = self._bands.get(key)
+            if isinstance(held, str):
+                found.add(held)
+            elif held is not None:
+                found.update(held)
         if len(keys) >= self.settings.shared_entities:
             for entity in keys:
                 found.update(self._postings.get(entity, ()))
@@ -185,10 +202,8 @@ class StoryIndex:
         return len(set(keys) & set(candidate.entities)) >= settings.shared_entities
 
 
-def _remove(postings: dict[Key, list[str]], key: Key, article_id: str) -> None:
-    posting = postings.get(key)
-    if posting is None:
-        return
+def _remove(postings: dict[Key, Any], key: Key, posting: list[str], article_id: str) -> None:
+    """`article_id` out of the list `postings[key]`; the key out when the list is left empty."""
     if article_id in posting:
         posting.remove(article_id)
     if not posting:

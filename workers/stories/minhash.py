@@ -18,7 +18,7 @@ import hashlib
 import numpy as np
 import numpy.typing as npt
 
-from workers.stories.shingles import SHINGLE_SIZE, Hashes, article_shingles
+from workers.stories.shingles import SHINGLE_SIZE, Hashes, article_shingles, mix64
 from workers.text.normalize import NORMALIZER_VERSION
 
 #: Positions of a signature.
@@ -37,6 +37,7 @@ def _parameter(name: str, position: int) -> int:
 
 _MULTIPLIERS = np.array([_parameter("a", i) | 1 for i in range(PERMUTATIONS)], dtype=np.uint64)
 _INCREMENTS = np.array([_parameter("b", i) for i in range(PERMUTATIONS)], dtype=np.uint64)
+_BAND_MULTIPLIERS = np.array([_parameter("band", i) | 1 for i in range(PERMUTATIONS + 1)], dtype=np.uint64)
 
 
 def _version() -> str:
@@ -68,13 +69,20 @@ def similarity(first: Signature, second: Signature) -> float:
     return float(np.count_nonzero(first == second)) / PERMUTATIONS
 
 
-def band_keys(sig: Signature, bands: int = BANDS, rows: int = ROWS) -> list[bytes]:
-    """One key a band: the band's number and its rows' bytes, for a dict of candidates."""
+def band_keys(sig: Signature, bands: int = BANDS, rows: int = ROWS) -> list[int]:
+    """One key a band, for a dict of candidates: a 63-bit hash of the band's number and its rows' values.
+
+    Ints rather than the bands' bytes: one numpy step for all bands, and a third less memory a key in
+    the index's dict. Two bands that differ share a key once in 2^63: a candidate more, which the whole
+    signature then rejects.
+    """
     if bands * rows > len(sig):
         raise ValueError(f"{bands} bands of {rows} rows need {bands * rows} positions, the signature has {len(sig)}")
-    raw = sig[: bands * rows].astype("<u4").tobytes()
-    width = rows * 4
-    return [band.to_bytes(1, "little") + raw[band * width : (band + 1) * width] for band in range(bands)]
+    values = sig[: bands * rows].reshape(bands, rows).astype(np.uint64)
+    combined = np.arange(bands, dtype=np.uint64) * _BAND_MULTIPLIERS[rows]
+    for row in range(rows):
+        combined += values[:, row] * _BAND_MULTIPLIERS[row]
+    return (mix64(combined) >> np.uint64(1)).tolist()
 
 
 def article_signature(title: str | None, body: str) -> tuple[Signature, int]:

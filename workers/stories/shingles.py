@@ -14,7 +14,7 @@ Hashes must be equal in every worker process, so words are hashed with BLAKE2b (
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -54,11 +54,13 @@ def words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=262_144)
-def _word_hash(form: str) -> int:
-    return int.from_bytes(hashlib.blake2b(form.encode(), digest_size=8).digest(), "little")
+def token_hash(token: str) -> int:
+    """The 64-bit hash of a token's `word_form`; 0 for punctuation (BLAKE2b gives 0 once in 2^64)."""
+    form = word_form(token)
+    return int.from_bytes(hashlib.blake2b(form.encode(), digest_size=8).digest(), "little") if form else 0
 
 
-def _mix(values: Hashes) -> Hashes:
+def mix64(values: Hashes) -> Hashes:
     """SplitMix64's finalizer: every input bit reaches every output bit (uint64 arithmetic wraps)."""
     values = values ^ (values >> np.uint64(30))
     values = values * np.uint64(0xBF58476D1CE4E5B9)
@@ -70,23 +72,27 @@ def _mix(values: Hashes) -> Hashes:
 def shingle_hashes(texts: Iterable[str], size: int = SHINGLE_SIZE) -> Hashes:
     """The distinct hashes of the `size`-word shingles of each text (a title and a body apart: no shingle
     spans both). A text shorter than `size` words is one shingle of all its words."""
+    return token_shingle_hashes((split_tokens(text).texts for text in texts), size)
+
+
+def token_shingle_hashes(fields: Iterable[Sequence[str]], size: int = SHINGLE_SIZE) -> Hashes:
+    """`shingle_hashes` of texts already split by `workers.text.tokenize.split_tokens` (the pipeline's tokens)."""
     if not 1 <= size <= len(_POSITION_MULTIPLIERS):
         raise ValueError(f"shingle size must be 1 to {len(_POSITION_MULTIPLIERS)}, got {size}")
     parts = []
-    for text in texts:
-        forms = words(text)
-        if not forms:
+    for tokens in fields:
+        hashed = np.array([value for value in map(token_hash, tokens) if value], dtype=np.uint64)
+        if not len(hashed):
             continue
-        hashed = np.fromiter(map(_word_hash, forms), dtype=np.uint64, count=len(forms))
-        width = min(size, len(forms))
-        count = len(forms) - width + 1
-        combined = np.zeros(count, dtype=np.uint64)
-        for position in range(width):
+        width = min(size, len(hashed))
+        count = len(hashed) - width + 1
+        combined = hashed[:count] * _POSITION_MULTIPLIERS[0]
+        for position in range(1, width):
             combined += hashed[position : position + count] * _POSITION_MULTIPLIERS[position]
         parts.append(combined)
     if not parts:
         return np.zeros(0, dtype=np.uint64)
-    return np.unique(_mix(np.concatenate(parts)))
+    return np.unique(mix64(np.concatenate(parts)))
 
 
 def article_shingles(title: str | None, body: str, size: int = SHINGLE_SIZE) -> Hashes:
