@@ -5,15 +5,19 @@ Four parts, each runnable alone (`--part`):
   RSS), `khabar --help`, and a worker's launch until its `/ready` answers 200 on the broker.
 - offline: the full enrichment (`routing.route` on raw JSON bytes) against a floor measured in
   the same run on the same articles (orjson decode, camel-tools normalization and tokenization,
-  orjson encode), single process and thread; full/floor is the headline.
-- stream: one `khabar worker` process draining a pre-filled topic, beside a pass-through worker
-  (same Faust settings and batching, no enrichment); then the latency of each, produce to output,
-  with a producer paced at half the enrich rate; peak RSS of each worker process.
+  orjson encode), single process and thread; the full rate as a share of the floor's is the
+  headline, with the warm-cache rate (the same articles again) beside it.
+- stream: one `khabar worker` process draining a pre-filled topic of the same articles, beside a
+  pass-through worker (same Faust settings and batching, no enrichment); then the latency of
+  each, produce to output, with a producer paced at half the enrich rate after a warm-up; peak
+  RSS of each worker process; with `--profile`, py-spy samples the enrich worker meanwhile.
 - scale: one worker against two in one consumer group, draining the same backlog (when the
   stream part ran, its enrich run is the one-worker run).
 
-The articles are news-sized (20 ANERcorp sentences, about 600 tokens). The results come as a table
-and, with `--json`, as a JSON file that also records date, machine, load average and versions.
+The articles are news-sized (about 600 tokens: 20 ANERcorp sentences, or Wikipedia paragraphs),
+and no process sees one twice: a live feed's articles are new, and so is much of their
+vocabulary, which the tagger's word caches have not seen. The results come as a table and, with
+`--json`, as a JSON file that also records date, machine, load average and versions.
 """
 
 from __future__ import annotations
@@ -31,8 +35,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from lab.bench import system
-from lab.bench.articles import build_articles, default_corpus, distinct_articles, encode_all, load_sentences
-from lab.corpora import Sentence
+from lab.bench.articles import (
+    build_articles,
+    default_corpus,
+    default_wikipedia,
+    distinct_articles,
+    encode_all,
+    load_sentences,
+    unseen_articles,
+)
 from workers.errors import KhabarError
 from workers.settings import Settings
 
@@ -46,13 +57,12 @@ PARTS = ("startup", "offline", "stream", "scale")
 BROKER_PARTS = ("startup", "stream", "scale")
 #: (normal, --quick) defaults of the size options.
 SIZES: dict[str, tuple[float, float]] = {
-    # 0: every distinct article of the corpus after the warm-up (198 for ANERcorp train), the same
-    # mix the stream part cycles through, so that stream and offline rates compare.
-    "articles": (0, 20),
-    "warmup": (10, 3),
-    "repetitions": (5, 3),
-    "stream_articles": (1000, 200),
+    # The offline pass and the stream's drain enrich the same warm-up and timed articles, so
+    # that their rates compare; the drain's rate leaves out its first tenth, the warm-up.
+    "articles": (1800, 180),
+    "warmup": (200, 20),
     "latency_seconds": (30, 10),
+    "latency_warmup_seconds": (10, 3),
     "startup_runs": (5, 2),
 }
 #: Thread pools of numeric libraries (py3langid uses numpy): one thread, so one process is one core.
@@ -84,20 +94,26 @@ def build_parser() -> argparse.ArgumentParser:
     add = parser.add_argument
     add("--part", action="append", choices=PARTS, help="run only this part (repeatable; default: all four)")
     add("--quick", action="store_true", help="small sizes for a smoke run (explicit sizes still win)")
+    add("--articles", metavar="N", type=int, help="timed articles, each new (default 1800, quick 180)")
     add(
-        "--articles",
+        "--warmup",
         metavar="N",
         type=int,
-        help="offline: timed articles per pass (default: the corpus's other distinct articles, 188; quick 20)",
+        help="articles before them, not timed (default 200, quick 20); the stream and scale backlog is both",
     )
-    add("--warmup", metavar="N", type=int, help="offline: warm-up articles, not timed (default 10, quick 3)")
-    add("--repetitions", metavar="N", type=int, help="offline: timed passes, median kept (default 5, quick 3)")
-    add("--stream-articles", metavar="N", type=int, help="stream, scale: backlog per run (default 1000, quick 200)")
     add("--latency-seconds", metavar="S", type=float, help="stream: paced producer runs S s (default 30, quick 10)")
+    add(
+        "--latency-warmup-seconds",
+        metavar="S",
+        type=float,
+        help="stream: paced articles of the first S s are not counted (default 10, quick 3)",
+    )
     add("--latency-rate", metavar="RATE", type=float, help="stream: paced articles/s (default: half the enrich rate)")
     add("--startup-runs", metavar="N", type=int, help="startup: timed runs of each command (default 5, quick 2)")
     add("--bootstrap-servers", metavar="HOST:PORT", help="use this broker (default: start an embedded Tansu)")
     add("--corpus", metavar="PATH", type=Path, help="CoNLL sentences for the articles (default: ANERcorp train)")
+    add("--wikipedia", metavar="PATH", type=Path, help="xz text, a paragraph a line, for the other articles")
+    add("--profile", metavar="DIR", type=Path, help="stream: py-spy samples of the enrich worker, written to DIR")
     add("--timeout", metavar="S", type=float, default=600.0, help="give up a run after S seconds (default 600)")
     add("--work-dir", metavar="DIR", type=Path, help="keep worker logs here (default: a temporary directory)")
     add("--json", metavar="PATH", type=Path, help="also write the results as JSON to this path")
@@ -136,29 +152,41 @@ def work_dir(path: Path | None) -> Iterator[Path]:
         yield Path(scratch)
 
 
-def run_offline_part(
-    arguments: argparse.Namespace, sentences: Sequence[Sentence], pipeline: Pipeline
-) -> dict[str, Any]:
+class Articles:
+    """The benchmark's articles, built once: `sequence(count)` gives `count` different ones."""
+
+    def __init__(self, arguments: argparse.Namespace) -> None:
+        self.sentences = load_sentences(arguments.corpus)
+        self.wikipedia = arguments.wikipedia or default_wikipedia()
+        self._sequences: dict[int, list[dict[str, Any]]] = {}
+
+    def sequence(self, count: int) -> list[dict[str, Any]]:
+        if count not in self._sequences:
+            self._sequences[count] = unseen_articles(self.sentences, self.wikipedia, count)
+        return self._sequences[count]
+
+    def records(self, count: int) -> list[tuple[bytes, bytes]]:
+        return as_records(self.sequence(count))
+
+
+def run_offline_part(arguments: argparse.Namespace, articles: Articles, pipeline: Pipeline) -> dict[str, Any]:
     from lab.bench.offline import run_offline
 
     warmup = int(size(arguments, "warmup"))
-    timed = int(size(arguments, "articles")) or max(1, distinct_articles(sentences) - warmup)
-    articles = build_articles(sentences, warmup + timed)
-    payloads = encode_all(articles)
-    return run_offline(pipeline, payloads[:warmup], payloads[warmup:], int(size(arguments, "repetitions")))
+    payloads = encode_all(articles.sequence(warmup + int(size(arguments, "articles"))))
+    return run_offline(pipeline, payloads[:warmup], payloads[warmup:])
 
 
 def run_broker_parts(
-    arguments: argparse.Namespace, parts: Sequence[str], sentences: Sequence[Sentence], results: dict[str, Any]
+    arguments: argparse.Namespace, parts: Sequence[str], articles: Articles, results: dict[str, Any]
 ) -> None:
     from lab.bench.scale import run_scale
-    from lab.bench.stream import run_stream
+    from lab.bench.stream import LatencyRun, run_stream
 
-    records = as_records(build_articles(sentences, int(size(arguments, "stream_articles"))))
-
-    def make_records(count: int) -> list[tuple[bytes, bytes]]:
-        return as_records(build_articles(sentences, count))
-
+    records = articles.records(int(size(arguments, "warmup") + size(arguments, "articles")))
+    latency = LatencyRun(
+        size(arguments, "latency_seconds"), size(arguments, "latency_warmup_seconds"), arguments.latency_rate
+    )
     with broker_settings(arguments.bootstrap_servers) as settings, work_dir(arguments.work_dir) as scratch:
         if "startup" in parts:  # first, on a quiet broker
             from lab.bench.startup import run_startup
@@ -167,19 +195,13 @@ def run_broker_parts(
             results["startup"] = {
                 "load_average_before": system.load_average(),
                 "runs": runs,
-                **run_startup(build_articles(sentences, 1)[0], settings, scratch, runs, arguments.timeout),
+                **run_startup(build_articles(articles.sentences, 1)[0], settings, scratch, runs, arguments.timeout),
             }
         if "stream" in parts:
             results["stream"] = {
                 "load_average_before": system.load_average(),
                 **run_stream(
-                    settings,
-                    records,
-                    size(arguments, "latency_seconds"),
-                    arguments.latency_rate,
-                    make_records,
-                    scratch,
-                    arguments.timeout,
+                    settings, records, latency, articles.records, scratch, arguments.timeout, arguments.profile
                 ),
             }
         if "scale" in parts:
@@ -196,7 +218,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     parts = arguments.part or list(PARTS)
     settings = Settings.from_env()
     pipeline = load_pipeline(settings)  # the worker's own: the configured tagger and the rule layers
-    sentences = load_sentences(arguments.corpus)
+    articles = Articles(arguments)
     results: dict[str, Any] = {
         "date": system.now(),
         "machine": system.machine(),
@@ -204,9 +226,9 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
         "tagger": dict(pipeline.tagger),
         "options": {name: size(arguments, name) for name in SIZES} | {"parts": parts},
         "corpus": {
-            "path": str(arguments.corpus or default_corpus()),
-            "sentences": len(sentences),
-            "distinct_articles": distinct_articles(sentences),
+            "anercorp": str(arguments.corpus or default_corpus()),
+            "anercorp_articles": distinct_articles(articles.sentences),
+            "wikipedia": str(articles.wikipedia),
         },
         "load_average": {"before": system.load_average()},
     }
@@ -214,10 +236,10 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     if "offline" in parts:
         results["offline"] = {
             "load_average_before": system.load_average(),
-            **run_offline_part(arguments, sentences, pipeline),
+            **run_offline_part(arguments, articles, pipeline),
         }
     if any(part in parts for part in BROKER_PARTS):
-        run_broker_parts(arguments, parts, sentences, results)
+        run_broker_parts(arguments, parts, articles, results)
     results["load_average"]["after"] = system.load_average()
     results["seconds"] = time.monotonic() - started
     return results

@@ -18,20 +18,20 @@ def _per_cpu(value: float | None) -> str:
 
 
 def render_offline(offline: dict[str, Any]) -> list[str]:
-    full, floor = offline["full"], offline["floor"]
+    full, floor, warm = offline["full"], offline["floor"], offline["warm"]
     lines = [
         f"offline, one core: {offline['articles']} articles of {offline['tokens_per_article']:.0f} tokens, "
-        f"median of {offline['repetitions']} passes (load {_load(offline['load_average_before'])})",
+        f"each new, after {offline['warmup_articles']} others (load {_load(offline['load_average_before'])})",
     ]
-    for name, part in (("full enrichment", full), ("floor", floor)):
+    parts = (("full enrichment", full), ("floor", floor), ("full, seen again", warm))
+    for name, part in parts:
         lines.append(
             f"  {name:<18} {part['articles_per_second']:8.1f} articles/s {part['tokens_per_second']:10.0f} tokens/s "
             f"{part['ms_per_article']:8.2f} ms/article  {_per_cpu(part['articles_per_cpu_second'])}"
         )
     lines.append(
-        f"  {'full / floor':<18} {offline['ratio_full_to_floor']:8.1f}× wall   "
-        f"{offline['ratio_full_to_floor_cpu']:.1f}× CPU   "
-        f"(full, first pass on unseen articles: {offline['full_first_pass_articles_per_second']:.1f} articles/s)"
+        f"  {'full / floor':<18} {offline['full_share_of_floor_cpu']:8.2f}× per CPU-s   "
+        f"{offline['full_share_of_floor']:.2f}× per s"
     )
     return lines
 
@@ -57,12 +57,24 @@ def render_stream(stream: dict[str, Any]) -> list[str]:
         _drain_line("pass-through", stream["pass_through"]),
         f"  {'enrich / pass':<18} {stream['enrich_share_of_pass_through']:8.3f}",
         f"  latency at {latency['rate_per_second']:.1f} articles/s for {latency['seconds']:.0f}s "
-        f"({latency['records']} articles), p50 / p95 / p99 / max:",
+        f"({latency['records']} articles, after {latency['warmup_records']} not counted), p50 / p95 / p99 / max:",
         f"    enrich, produce → read by a consumer   {_latency(latency['produce_to_consumer_ms'])}",
         f"    enrich, produce → output record        {_latency(latency['produce_to_enriched_record_ms'])}",
         f"    pass-through, produce → output record  "
         f"{_latency(stream['latency_pass_through']['produce_to_enriched_record_ms'])}",
+        *render_profile("enrich worker draining", enrich.get("profile")),
+        *render_profile("enrich worker at the latency rate", latency.get("profile")),
     ]
+
+
+def render_profile(what: str, profile: dict[str, Any] | None, shown: int = 12) -> list[str]:
+    """The functions most often on the stack in py-spy's samples, then those most often running."""
+    if not profile or not profile["samples"]:
+        return []
+    lines = [f"  py-spy, {what}: {profile['samples']} samples ({profile['samples_file']})"]
+    lines += [f"    {share:6.1%} on stack  {name}" for name, share in profile["inclusive"][:shown]]
+    lines += [f"    {share:6.1%} running   {name}" for name, share in profile["self"][:shown]]
+    return lines
 
 
 def render_scale(scale: dict[str, Any]) -> list[str]:
@@ -100,6 +112,49 @@ def render_startup(startup: dict[str, Any]) -> list[str]:
     return lines
 
 
+#: Peak resident memory a worker may reach with the default tagger, in bytes (300 MB).
+RSS_LIMIT_BYTES = 300e6
+
+
+def targets(results: dict[str, Any]) -> list[tuple[str, float | None, str, bool]]:
+    """Each target of the parts this run has: what, the measured value (None: the run was too short
+    to measure it), the bound, whether it is met."""
+    checks: list[tuple[str, float | None, str, bool]] = []
+    offline, stream, scale = results.get("offline"), results.get("stream"), results.get("scale")
+    if offline:
+        share = offline["full_share_of_floor_cpu"]
+        checks.append(("full / floor per CPU-s, new articles", share, "≥ 1.0", share >= 1.0))
+    if stream:
+        enrich = stream["enrich"]
+        if offline:
+            worker = enrich["records_per_worker_cpu_second"]
+            share = worker / offline["full"]["articles_per_cpu_second"] if worker else None
+            checks.append(("worker / offline per CPU-s", share, "≥ 0.8", share is not None and share >= 0.8))
+        p99 = stream["latency"]["produce_to_enriched_record_ms"]["p99"]
+        base = stream["latency_pass_through"]["produce_to_enriched_record_ms"]["p99"]
+        checks.append(("p99 at half capacity / pass-through p99", p99 / base, "≤ 3", p99 <= 3 * base))
+        checks.append(("p99 at half capacity, ms", p99, "≤ 250", p99 <= 250))
+        peak = max(enrich["peak_rss_mib"] + [stream["latency"]["peak_rss_mib"]]) * 1024 * 1024
+        checks.append(("worker peak RSS, MB", peak / 1e6, "≤ 300", peak <= RSS_LIMIT_BYTES))
+    if scale:
+        one, two = (run["records_per_worker_cpu_second"] for run in scale["runs"])
+        share = two / one if one and two else None
+        checks.append(("two workers / one per CPU-s", share, "≥ 0.9", share is not None and share >= 0.9))
+    return checks
+
+
+def render_targets(results: dict[str, Any]) -> list[str]:
+    checks = targets(results)
+    if not checks:
+        return []
+    lines = ["targets"]
+    for name, value, bound, met in checks:
+        measured = f"{value:8.2f}" if value is not None else "     n/a"
+        verdict = "met" if met else "NOT met" if value is not None else "(too short a run to measure)"
+        lines.append(f"  {name:<42} {measured}  {bound:<6} {verdict}")
+    return lines
+
+
 def render(results: dict[str, Any]) -> str:
     machine = results["machine"]
     lines = [
@@ -112,4 +167,5 @@ def render(results: dict[str, Any]) -> str:
     for part, render_part in parts.items():
         if part in results:
             lines += ["", *render_part(results[part])]
-    return "\n".join(lines)
+    checks = render_targets(results)
+    return "\n".join([*lines, *(["", *checks] if checks else [])])

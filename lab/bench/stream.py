@@ -3,7 +3,9 @@
 Throughput: N articles are produced first, then one worker starts and drains them; the rate is
 taken from the output records' own timestamps (written by the worker's producer), between the
 record at 10 % and the last, so start-up and our reading consumer stay out of it. Latency: a
-producer paced at a fixed rate, a consumer reading the enriched topic as the records come.
+producer paced at a fixed rate, a consumer reading the enriched topic as the records come; the
+first seconds of pacing warm the worker up (its word caches) and are not counted, since a
+worker runs for days and its first minute says little about its tail.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,7 @@ from lab.bench.harness import (
     stop_all,
     window_rate,
 )
+from lab.bench.profile import Sampler
 from lab.bench.system import load_average
 from workers import clients
 from workers.errors import KhabarError
@@ -44,6 +48,30 @@ MIB = 1024 * 1024
 PERCENTILES = (50, 95, 99)
 
 
+@dataclass(frozen=True, slots=True)
+class LatencyRun:
+    """How long the paced producer runs, how much of its start is not counted, and its rate (None: half the
+    drain rate)."""
+
+    seconds: float
+    warmup_seconds: float
+    rate: float | None
+
+
+@contextmanager
+def sampled(worker: WorkerProcess, profile_dir: Path | None, label: str, into: dict[str, Any]) -> Iterator[None]:
+    """With a profile directory, py-spy samples `worker` meanwhile; its summary lands in `into["profile"]`."""
+    if profile_dir is None:
+        yield
+        return
+    profile_dir.mkdir(parents=True, exist_ok=True)
+    sampler = Sampler(worker.process.pid, profile_dir / f"{label}.txt")
+    try:
+        yield
+    finally:
+        into["profile"] = {"samples_file": str(sampler.path), **sampler.stop()}
+
+
 def measure_drain(
     settings: Settings,
     label: str,
@@ -52,20 +80,25 @@ def measure_drain(
     scratch: Path,
     workers: int,
     timeout: float,
+    profile_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Fill a fresh raw topic with `records`, start `workers` processes of `module`, time the drain."""
+    """Fill a fresh raw topic with `records`, start `workers` processes of `module`, time the drain
+    (with `profile_dir`, py-spy samples the first worker meanwhile)."""
     run = run_settings(settings, label, scratch)
     clients.ensure_topics(run)
     produce(run, records)
     load_before = load_average()
     log.info("%s: %d records produced; starting %d worker(s)", label, len(records), workers)
     processes = [WorkerProcess(module, run, scratch / f"{label}-{index}.log") for index in range(workers)]
+    profile: dict[str, Any] = {}
     try:
-        drained = drain(run, run.topic_enriched, len(records), processes, timeout)
+        with sampled(processes[0], profile_dir, label, profile):
+            drained = drain(run, run.topic_enriched, len(records), processes, timeout)
         peak_rss = [process.peak_rss_bytes() for process in processes]
     finally:
         stop_all(processes)
-    return {"load_average_before": load_before, **drain_summary(drained, processes, peak_rss, len(records))}
+    summary = drain_summary(drained, processes, peak_rss, len(records))
+    return {"load_average_before": load_before, **summary, **profile}
 
 
 def drain_summary(
@@ -132,18 +165,24 @@ def measure_latency(
     module: Sequence[str],
     records: Sequence[tuple[bytes, bytes]],
     rate: float,
+    warmup_seconds: float,
     scratch: Path,
     timeout: float,
+    profile_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Produce `records` at `rate` per second to a running worker of `module`; latency of each to its output.
 
     The first record is a probe: pacing starts only once it came back, so the worker's start-up
-    and group join are not counted. Each record's produce time is its Kafka timestamp.
+    and group join are not counted; nor are the records of the first `warmup_seconds` of pacing.
+    Each record's produce time is its Kafka timestamp. With `profile_dir`, py-spy samples the
+    worker during the counted stretch.
     """
     run = run_settings(settings, label, scratch)
     clients.ensure_topics(run)
     probe, paced = records[0], records[1:]
+    warmup = round(rate * warmup_seconds)
     sent: dict[bytes, float] = {}
+    profile: dict[str, Any] = {}
     with ExitStack() as cleanup:
         worker = WorkerProcess(module, run, scratch / f"{label}.log")
         cleanup.callback(worker.stop)
@@ -156,6 +195,8 @@ def measure_latency(
         wait_for_keys(reader, [probe[0]], worker, timeout)
         began = time.time()
         for index, (key, value) in enumerate(paced):
+            if index == warmup and profile_dir is not None:
+                cleanup.enter_context(sampled(worker, profile_dir, label, profile))
             delay = began + index / rate - time.time()
             if delay > 0:
                 time.sleep(delay)
@@ -164,15 +205,18 @@ def measure_latency(
         producer.flush()
         wait_for_keys(reader, list(sent), worker, timeout)
         peak_rss = worker.peak_rss_bytes()
-    to_reader = [1000 * (reader.arrivals[key][0] - sent_at) for key, sent_at in sent.items()]
-    to_record = [reader.arrivals[key][1] - int(1000 * sent_at) for key, sent_at in sent.items()]
+    counted = list(sent.items())[warmup:]
+    to_reader = [1000 * (reader.arrivals[key][0] - sent_at) for key, sent_at in counted]
+    to_record = [reader.arrivals[key][1] - int(1000 * sent_at) for key, sent_at in counted]
     return {
         "rate_per_second": rate,
-        "records": len(sent),
-        "seconds": len(sent) / rate,
+        "warmup_records": warmup,
+        "records": len(counted),
+        "seconds": len(counted) / rate,
         "produce_to_consumer_ms": latency_summary(to_reader),
         "produce_to_enriched_record_ms": latency_summary(to_record),
         "peak_rss_mib": peak_rss / MIB,
+        **profile,
     }
 
 
@@ -189,29 +233,31 @@ def wait_for_keys(reader: Reader, keys: Sequence[bytes], worker: WorkerProcess, 
 def run_stream(
     settings: Settings,
     records: Sequence[tuple[bytes, bytes]],
-    latency_seconds: float,
-    latency_rate: float | None,
+    latency: LatencyRun,
     make_records: Callable[[int], list[tuple[bytes, bytes]]],
     scratch: Path,
     timeout: float,
+    profile_dir: Path | None = None,
 ) -> dict[str, Any]:
     """Enrich vs pass-through throughput on the same records, then latency of both at half the enrich rate.
 
     The pass-through latency is what the transport alone costs at that rate (Faust's fetch wait
     included), so the difference is what enrichment adds.
     """
-    enrich = measure_drain(settings, "enrich", ENRICH_WORKER, records, scratch, 1, timeout)
+    enrich = measure_drain(settings, "enrich", ENRICH_WORKER, records, scratch, 1, timeout, profile_dir)
     pass_through = measure_drain(settings, "pass-through", PASS_THROUGH_WORKER, records, scratch, 1, timeout)
-    rate = latency_rate or enrich["records_per_second"] / 2
-    latency_records = make_records(1 + max(2, round(rate * latency_seconds)))
-    latency = measure_latency(settings, "latency-enrich", ENRICH_WORKER, latency_records, rate, scratch, timeout)
-    transport = measure_latency(
-        settings, "latency-pass-through", PASS_THROUGH_WORKER, latency_records, rate, scratch, timeout
-    )
+    rate = latency.rate or enrich["records_per_second"] / 2
+    latency_records = make_records(1 + max(2, round(rate * (latency.warmup_seconds + latency.seconds))))
+
+    def measure(label: str, module: Sequence[str], profile: Path | None = None) -> dict[str, Any]:
+        return measure_latency(
+            settings, label, module, latency_records, rate, latency.warmup_seconds, scratch, timeout, profile
+        )
+
     return {
         "enrich": enrich,
         "pass_through": pass_through,
         "enrich_share_of_pass_through": enrich["records_per_second"] / pass_through["records_per_second"],
-        "latency": latency,
-        "latency_pass_through": transport,
+        "latency": measure("latency-enrich", ENRICH_WORKER, profile_dir),
+        "latency_pass_through": measure("latency-pass-through", PASS_THROUGH_WORKER),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import lzma
 from pathlib import Path
 
 SENTENCES = [
@@ -19,4 +20,19 @@ def write_corpus(directory: Path) -> Path:
         "\n\n".join("\n".join(f"{token} O" for token in sentence.split()) for sentence in SENTENCES) + "\n",
         encoding="utf-8",
     )
+    return path
+
+
+#: Paragraphs for the Wikipedia-like articles: (number, sentence) makes each one different.
+PARAGRAPH = "الفقرة {number} من مقال عن {sentence}"
+
+
+def write_wikipedia(directory: Path, paragraphs: int = 4000) -> Path:
+    """An xz file of one paragraph a line, as the unlabelled corpus is, with no paragraph repeated."""
+    path = directory / "wikipedia.txt.xz"
+    lines = (
+        PARAGRAPH.format(number=number, sentence=SENTENCES[number % len(SENTENCES)]) for number in range(paragraphs)
+    )
+    with lzma.open(path, "wt", encoding="utf-8") as corpus:
+        corpus.write("\n".join(lines) + "\n")
     return path
