@@ -10,6 +10,7 @@ from workers.contract.schemas import TREND_SCHEMA, schema_errors
 from workers.trends.counts import EntityCount
 from workers.trends.ranking import (
     PRIOR_MENTIONS,
+    CountsOf,
     Scoring,
     buckets_to_publish,
     record_key,
@@ -24,11 +25,13 @@ B = BUCKETS.index(parse_time_ms("2026-11-30T10:00:00Z") or 0)
 SCORING = Scoring(top=3, baseline_buckets=6)
 
 
-def count(name: str, mentions: int, articles: int | None = None, sources: tuple[str, ...] = ("a",), kind: str = "PER"):
+def count(
+    name: str, mentions: int, articles: int | None = None, sources: tuple[str, ...] = ("a",), kind: str = "PER"
+) -> EntityCount:
     return EntityCount(kind, name, name.title(), mentions, articles or mentions, sources)
 
 
-def history(buckets: dict[int, list[EntityCount]]):
+def history(buckets: dict[int, list[EntityCount]]) -> CountsOf:
     return lambda index: buckets.get(index, [])
 
 

@@ -4,13 +4,17 @@ The input is keyed by entity, so each partition owns its entities: one `Partitio
 partition counts that partition's records in offset order. A record is
 
 - counted, into the bucket of its event time, when that bucket is open and its `mention_id` is not
-  in any open bucket yet;
-- a duplicate when its `mention_id` is (at-least-once input repeats records);
+  in it yet;
+- a duplicate when it is (at-least-once input repeats records: a repeat has its article's
+  `published_at`, so it falls in the same bucket; a repeat without one, whose event time is its own
+  record timestamp, may fall in a later bucket and is counted there too);
 - late when its bucket is closed (`workers.trends.windows`), or replayed when it is also below the
   position of the checkpoint the counts were restored from (it was read before the restart: counted
   then, or late then).
 
-Mention ids are remembered only while their bucket is open, so memory is bounded by the open buckets.
+Every decision depends on the record, the watermark and the bucket's own records only, never on
+another bucket: that is what makes reading again from a checkpoint give the same counts. Mention ids
+are remembered only while their bucket is open, so memory is bounded by the open buckets.
 
 `checkpoint(next_offset)` says from where reading again rebuilds exactly this state: the first offset
 counted into a bucket still open (every record before it belongs to a closed bucket or was late), the
@@ -114,8 +118,6 @@ class PartitionCounts:
         self._max_event_ms = checkpoint.max_event_ms if checkpoint else None
         self._replayed_below = checkpoint.position if checkpoint else 0
         self._open: dict[int, _OpenBucket] = {}
-        #: mention id → its open bucket
-        self._seen: dict[str, int] = {}
 
     @property
     def max_event_ms(self) -> int | None:
@@ -135,14 +137,13 @@ class PartitionCounts:
         closed = self.closed_through
         if closed is not None and index <= closed:
             outcome = Outcome.REPLAYED if offset < self._replayed_below else Outcome.LATE
-        elif mention.mention_id in self._seen:
+        elif index in self._open and mention.mention_id in self._open[index].mention_ids:
             outcome = Outcome.DUPLICATE
         else:
             bucket = self._open.get(index)
             if bucket is None:
                 bucket = self._open[index] = _OpenBucket(offset)
             bucket.mention_ids.add(mention.mention_id)
-            self._seen[mention.mention_id] = index
             key = (mention.type, mention.normalized)
             tally = bucket.tallies.get(key)
             if tally is None:
@@ -164,10 +165,7 @@ class PartitionCounts:
         due = sorted(index for index in self._open if index <= closed)
         result = []
         for index in due:
-            bucket = self._open.pop(index)
-            for mention_id in bucket.mention_ids:
-                del self._seen[mention_id]
-            result.append(bucket.closed(index))
+            result.append(self._open.pop(index).closed(index))
         return result
 
     def checkpoint(self, next_offset: int) -> Checkpoint:
