@@ -153,7 +153,7 @@ def change_proclitics(draft: Draft, rng: random.Random) -> Draft:
                 words[index] = "ف" + word[1:]
             elif word == "في" and index + 1 < len(words) and words[index + 1].startswith("ال") and rng.random() < 0.5:
                 words[index], words[index + 1] = "", "ب" + words[index + 1]
-        if not words[0].startswith("و") and rng.random() < 0.3:
+        if not words[0].startswith(("و", "ف")) and rng.random() < 0.3:
             words[0] = "و" + words[0]
         return " ".join(word for word in words if word)
 

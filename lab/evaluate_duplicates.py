@@ -35,11 +35,11 @@ from workers.stories.minhash import PERMUTATIONS, Signature, article_signature, 
 from workers.stories.shingles import SHINGLE_SIZE, shingle_hashes, token_shingle_hashes
 from workers.text.tokenize import split_tokens
 
-THRESHOLDS = tuple(round(0.3 + 0.05 * step, 2) for step in range(11))
+THRESHOLDS = tuple(round(0.2 + 0.05 * step, 2) for step in range(13))
 SHINGLE_SIZES = (1, 2, 3, 4, 5)
-BANDINGS = ((64, 2), (32, 4), (16, 8))
-#: The rule that chose the default threshold on the tuning half: the highest recall at this precision or more.
-PRECISION_FLOOR = 0.99
+BANDINGS = ((64, 2), (48, 2), (42, 3), (32, 4), (16, 8))
+STORY_THRESHOLDS = (0.1, 0.15, 0.2, 0.25, 0.3)
+ENTITY_STORY_THRESHOLDS = (0.03, 0.05, 0.1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,15 +185,25 @@ def sweep(prepared: Sequence[Prepared], base: StorySettings) -> list[dict[str, A
     return rows
 
 
-def chosen_threshold(rows: Sequence[dict[str, Any]]) -> float:
-    """The tuning rule: the highest recall at precision ≥ PRECISION_FLOOR, the lowest such threshold on a tie
-    broken towards the middle of the plateau (the median of the thresholds that reach it)."""
-    eligible = [row for row in rows if row["precision"] >= PRECISION_FLOOR]
-    if not eligible:
-        return float(max(rows, key=lambda row: row["precision"])["threshold"])
-    best = max(row["recall"] for row in eligible)
-    plateau = [row["threshold"] for row in eligible if row["recall"] == best]
-    return float(plateau[(len(plateau) - 1) // 2])
+def chosen_threshold(similarities: dict[str, list[float]]) -> float:
+    """The tuning rule: midway between the most similar article that is no republication (a follow-up, a hard
+    negative, another original) and the 5th percentile of the republications, to the nearest 0.05: a
+    threshold on the edge of neither."""
+    others = max(max(similarities[kind], default=0.0) for kind in ("follow-up", "hard-negative", "unrelated"))
+    republications = sorted(similarities["republication"])
+    low = republications[int(0.05 * (len(republications) - 1))]
+    return round(round((others + low) / 2 / 0.05) * 0.05, 2)
+
+
+def story_sweep(prepared: Sequence[Prepared], base: StorySettings) -> list[dict[str, Any]]:
+    rows = []
+    for story in STORY_THRESHOLDS:
+        for entity in ENTITY_STORY_THRESHOLDS:
+            settings = replace(base, story_threshold=story, entity_story_threshold=entity)
+            scores = story_scores(prepared, stream(prepared, settings))
+            f1 = 2 * scores.precision * scores.recall / (scores.precision + scores.recall)
+            rows.append({"story": story, "entity": entity, "f1": round(f1, 4), **scores.as_dict()})
+    return rows
 
 
 def edit_recall(prepared: Sequence[Prepared], answers: dict[str, Entry]) -> dict[str, str]:
@@ -251,12 +261,14 @@ def timing(sentences: Sequence[Any], settings: StorySettings, filler: int) -> di
     before = tracemalloc.get_traced_memory()[0]
     for number in range(filler):
         random_signature = rng.integers(0, 2**32, PERMUTATIONS, dtype=np.uint64).astype(np.uint32)
-        index.add(Entry(f"filler-{number}", float(number % 3600), random_signature, 100, (f"LOC:{number % 500}",), ""))
+        # Popular entities, so that the postings the lookups read are full.
+        entities = (f"LOC:{number % 7}", f"PER:{number % 11}", f"ORG:{number % 13}")
+        index.add(Entry(f"filler-{number}", float(number % 3600), random_signature, 100, entities, ""))
     per_entry = (tracemalloc.get_traced_memory()[0] - before) / max(1, filler)
     tracemalloc.stop()
     started = time.perf_counter()
     for article, (sig, count) in zip(articles, signed, strict=True):
-        index.observe(article["id"], sig, 3600.0, ("LOC:1", "LOC:2"), count)
+        index.observe(article["id"], sig, 3600.0, ("LOC:1", "PER:1", "ORG:1"), count)
     lookup = (time.perf_counter() - started) / len(articles)
     return {
         "articles": len(articles),
@@ -309,16 +321,21 @@ def evaluate(entities: str, seed: int) -> dict[str, Any]:
     by_size = {}
     for size in SHINGLE_SIZES:
         prepared = prepare(tune, entity_keys, size)
-        rows = sweep(prepared, defaults)
+        similarities = pair_similarities(prepared)
+        threshold = chosen_threshold(similarities)
+        at_chosen = replace(
+            defaults, duplicate_threshold=threshold, story_threshold=min(threshold, defaults.story_threshold)
+        )
         by_size[size] = {
-            "chosen_threshold": chosen_threshold(rows),
-            "at_chosen": next(row for row in rows if row["threshold"] == chosen_threshold(rows)),
-            "similarities": {kind: summary(values) for kind, values in pair_similarities(prepared).items()},
+            "chosen_threshold": threshold,
+            "at_chosen": duplicate_scores(prepared, stream(prepared, at_chosen)).as_dict(),
+            "similarities": {kind: summary(values) for kind, values in similarities.items()},
         }
     results["tune_shingle_sizes"] = by_size
     prepared_tune = prepare(tune, entity_keys)
     results["tune_threshold_sweep"] = sweep(prepared_tune, defaults)
-    results["tune_chosen_threshold"] = chosen_threshold(results["tune_threshold_sweep"])
+    results["tune_chosen_threshold"] = by_size[SHINGLE_SIZE]["chosen_threshold"]
+    results["tune_story_sweep"] = story_sweep(prepared_tune, defaults)
     results["tune_bandings"] = {
         f"{bands}x{rows}{' bands only' if postings == 0 else ''}": {
             "duplicates": duplicate_scores(prepared_tune, answers := stream(prepared_tune, settings)).as_dict(),
@@ -377,9 +394,15 @@ def report(results: dict[str, Any]) -> str:
     out.append(f"  threshold sweep (k={results['defaults']['shingle_size']}), duplicate_of in the stream:")
     out += [f"    {row['threshold']:.2f}: {_line(row)}" for row in results["tune_threshold_sweep"]]
     out.append(
-        f"  chosen by the rule (highest recall at precision ≥ {PRECISION_FLOOR}, middle of the plateau): "
-        f"{results['tune_chosen_threshold']:.2f}; the default is {results['defaults']['duplicate_threshold']:.2f}"
+        "  chosen by the rule (midway between the most similar non-republication and the 5th percentile of the "
+        f"republications): {results['tune_chosen_threshold']:.2f}; the default is "
+        f"{results['defaults']['duplicate_threshold']:.2f}"
     )
+    out.append("  story thresholds (text; with shared entities), story_id pairwise:")
+    out += [
+        f"    {row['story']:.2f}; {row['entity']:.2f}: F1 {row['f1']:.4f} {_line(row)}"
+        for row in results["tune_story_sweep"]
+    ]
     out.append(
         "  bands × rows at the defaults (bands only: no candidates from the entity postings): duplicates | stories"
     )
