@@ -76,3 +76,32 @@ def test_readme_documents_every_environment_variable() -> None:
 
     readme = (project_root() / "README.md").read_text(encoding="utf-8")
     assert [name for name in ENVIRONMENT.values() if f"`{name}`" not in readme] == []
+
+
+def test_the_trends_job_has_its_own_group_topics_and_port() -> None:
+    settings = Settings.from_env({"KHABAR_APP_ID": "news", "KHABAR_TOPIC_TRENDS": "trends"})
+    assert (settings.topic_trends, settings.trends_group, settings.trends_state_topic) == (
+        "trends",
+        "news-trends",
+        "news-trends-state",
+    )
+    defaults = Settings()
+    assert (defaults.trends_bucket_seconds, defaults.trends_lateness, defaults.trends_top) == (600, 300.0, 10)
+    assert (defaults.trends_baseline_buckets, defaults.trends_metrics_port) == (36, 9402)
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"KHABAR_TRENDS_BUCKET_SECONDS": "700"}, "KHABAR_TRENDS_BUCKET_SECONDS must divide 3600"),
+        ({"KHABAR_TRENDS_BUCKET_SECONDS": "0"}, "KHABAR_TRENDS_BUCKET_SECONDS must divide 3600"),
+        ({"KHABAR_TRENDS_BUCKET_SECONDS": "ten"}, "KHABAR_TRENDS_BUCKET_SECONDS='ten' is not a valid int"),
+        ({"KHABAR_TRENDS_LATENESS": "-1"}, "KHABAR_TRENDS_LATENESS must not be negative"),
+        ({"KHABAR_TRENDS_TOP": "0"}, "KHABAR_TRENDS_TOP must be at least 1"),
+        ({"KHABAR_TRENDS_BASELINE_BUCKETS": "0"}, "KHABAR_TRENDS_BASELINE_BUCKETS must be at least 1"),
+        ({"KHABAR_TRENDS_METRICS_PORT": "65536"}, "KHABAR_TRENDS_METRICS_PORT must be a port"),
+    ],
+)
+def test_invalid_trends_settings_are_refused_with_the_variable_named(environment: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        Settings.from_env(environment)

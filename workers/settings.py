@@ -32,6 +32,8 @@ class Settings:
     topic_enriched: str = "articles.enriched"
     topic_entities: str = "articles.entities"
     topic_dead_letter: str = "articles.dead-letter"
+    #: The trends job's output (`khabar trends`, `workers.stream.trends`).
+    topic_trends: str = "articles.entity-trends"
     partitions: int = 8
     replication_factor: int = 1
     max_record_bytes: int = MIB
@@ -63,6 +65,13 @@ class Settings:
     sasl_username: str = ""
     sasl_password: str = ""
     ssl_cafile: str = ""
+    #: The trends job: its buckets of event time, how late a record may be, ranks kept, the baseline's length.
+    trends_bucket_seconds: int = 600
+    trends_lateness: float = 300.0
+    trends_top: int = 10
+    trends_baseline_buckets: int = 36
+    #: Where `khabar trends` serves /metrics, /health and /ready (0: none); beside a worker's 9400.
+    trends_metrics_port: int = 9402
 
     def __post_init__(self) -> None:
         # Spelled as people and Kafka's tools spell them: `INFO` is `info`, `sasl_ssl` is `SASL_SSL`.
@@ -85,6 +94,16 @@ class Settings:
     def changelog_topic(self) -> str:
         """The compacted topic that records which dedupe keys were published (`workers.stream.published`)."""
         return f"{self.app_id}-published-changelog"
+
+    @property
+    def trends_group(self) -> str:
+        """The consumer group of `khabar trends` on the entity topic."""
+        return f"{self.app_id}-trends"
+
+    @property
+    def trends_state_topic(self) -> str:
+        """The compacted topic of the trends job's closed buckets and checkpoints (`workers.trends.state`)."""
+        return f"{self.app_id}-trends-state"
 
     @property
     def compression_type(self) -> str | None:
@@ -134,9 +153,25 @@ class Settings:
         for name in ("connect_timeout", "shutdown_timeout", "enrich_time_limit", "dedupe_horizon"):
             if getattr(self, name) < 0:
                 raise ConfigurationError(f"{ENVIRONMENT[name]} must not be negative, got {getattr(self, name)}")
-        if not 0 <= self.metrics_port <= 65535:
+        for name in ("metrics_port", "trends_metrics_port"):
+            if not 0 <= getattr(self, name) <= 65535:
+                raise ConfigurationError(
+                    f"{ENVIRONMENT[name]} must be a port (0 turns metrics off), got {getattr(self, name)}"
+                )
+        self._validate_trends()
+
+    def _validate_trends(self) -> None:
+        for name in ("trends_top", "trends_baseline_buckets"):
+            if getattr(self, name) < 1:
+                raise ConfigurationError(f"{ENVIRONMENT[name]} must be at least 1, got {getattr(self, name)}")
+        if self.trends_lateness < 0:
+            name = ENVIRONMENT["trends_lateness"]
+            raise ConfigurationError(f"{name} must not be negative, got {self.trends_lateness}")
+        seconds = self.trends_bucket_seconds
+        if seconds < 1 or 3600 % seconds:
             raise ConfigurationError(
-                f"{ENVIRONMENT['metrics_port']} must be a port (0 turns metrics off), got {self.metrics_port}"
+                f"{ENVIRONMENT['trends_bucket_seconds']} must divide 3600, so that the hour and day windows are whole "
+                f"buckets (60, 300, 600, 900, 1800, 3600 ...), got {seconds}"
             )
 
 

@@ -186,7 +186,7 @@ def test_a_tampered_model(tmp_path: Path, article: Path) -> None:
 
 @pytest.mark.parametrize(
     "arguments",
-    [("produce", "-"), ("consume",), ("topics",), ("replay",), ("worker",)],
+    [("produce", "-"), ("consume",), ("topics",), ("replay",), ("worker",), ("trends",)],
     ids=lambda arguments: arguments[0],
 )
 def test_no_broker_is_one_clear_line_within_the_connect_timeout(arguments: tuple[str, ...]) -> None:

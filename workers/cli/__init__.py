@@ -47,6 +47,10 @@ def run(arguments: argparse.Namespace, settings: Settings) -> int:
             from workers.cli.commands import worker
 
             return worker(settings)
+        case "trends":
+            from workers.cli.trends import trends
+
+            return trends(settings)
         case "produce":
             from workers.cli.produce import produce
 

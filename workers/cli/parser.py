@@ -33,6 +33,7 @@ examples:
   khabar broker --port 9092 &                   # an embedded broker for local work
   khabar broker --engine kafka --data-dir kafka-data &   # Apache Kafka, durable (after `make kafka`)
   khabar worker                                 # the stream worker (run several for more throughput)
+  khabar trends                                 # the trending entities of each closed window
   khabar produce seeds/articles.jsonl           # send raw articles
   khabar consume --max 5                        # read enriched articles as JSON Lines
   khabar topics                                 # Khabar's topics, their sizes, and the worker group's lag
@@ -141,6 +142,26 @@ example:
 """
 
 
+TRENDS_HELP = """\
+Read the entity mentions (KHABAR_TOPIC_ENTITIES) as consumer group <KHABAR_APP_ID>-trends and publish,
+on KHABAR_TOPIC_TRENDS (articles.entity-trends), for every closed window of event time, each type's
+(PER, LOC, ORG, MISC) KHABAR_TRENDS_TOP most mentioned entities with their distinct articles and
+sources, the change against the same window one bucket earlier, and a score of how unusual the count is
+against the entity's own rate over the KHABAR_TRENDS_BASELINE_BUCKETS buckets before (README, Trending
+entities). Windows: tumbling buckets of KHABAR_TRENDS_BUCKET_SECONDS (600), and, hopping by one bucket,
+the hour and the day that end with each. Event time is a mention's published_at, else its record
+timestamp; a bucket closes once its partition has read a mention KHABAR_TRENDS_LATENESS seconds (300)
+of event time past its end, and later mentions of it are counted as late (metric and log), not in it.
+
+Counts are exact across kills and restarts: closed buckets and checkpoints go to the compacted topic
+<KHABAR_APP_ID>-trends-state before the job reads on. Run several for more throughput: they share the
+partitions. Serves /metrics, /health and /ready on KHABAR_TRENDS_METRICS_PORT (9402; 0: none).
+
+example:
+  KAFKA_BOOTSTRAP_SERVERS=kafka:9092 KHABAR_TRENDS_LATENESS=600 khabar trends
+"""
+
+
 def settings_listing() -> str:
     """Every environment variable of the settings with its default, for `khabar worker --help`."""
     defaults = Settings()
@@ -217,6 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     command("worker", "run the stream worker against KAFKA_BOOTSTRAP_SERVERS", WORKER_HELP + "\n" + settings_listing())
+
+    command("trends", "publish the trending entities of each closed window (articles.entity-trends)", TRENDS_HELP)
 
     produce = command("produce", "send raw articles (JSON Lines) to the input topic", PRODUCE_HELP)
     produce.add_argument("path", help="JSON Lines file, or - for standard input")
