@@ -1,6 +1,6 @@
 """Precision and recall of `duplicate_of`, and the quality of `story_id`, on the set of `lab.duplicates`.
 
-    python -m lab.evaluate_duplicates [--entities pipeline|gold] [--seed N] [--json PATH]
+    python -m lab.evaluate_duplicates [--entities pipeline|gold] [--seeds 15,16,17] [--json PATH]
 
 Each half of the set is streamed through a `StoryIndex` in time order, as a worker would see it:
 every article is decided, then added. `duplicate_of` is right when it names the article's original
@@ -27,7 +27,7 @@ import numpy as np
 import orjson
 
 from lab.bench.articles import SENTENCES_PER_ARTICLE, build_articles, load_sentences
-from lab.duplicates import SEED, SetArticle, build_set, composition
+from lab.duplicates import PARTS, SetArticle, build_set, composition
 from workers.stories.entities import salient_entity_keys
 from workers.stories.entry import Entry
 from workers.stories.index import StoryIndex, StorySettings
@@ -35,6 +35,10 @@ from workers.stories.minhash import PERMUTATIONS, Signature, article_signature, 
 from workers.stories.shingles import SHINGLE_SIZE, shingle_hashes, token_shingle_hashes
 from workers.text.tokenize import split_tokens
 
+#: Each seed builds the set anew from the same halves (other article boundaries, edits and times): the
+#: counts below are summed over them. The sets of two seeds share their sentences, so they are not
+#: independent samples.
+SEEDS = (15, 16, 17)
 THRESHOLDS = tuple(round(0.2 + 0.05 * step, 2) for step in range(13))
 SHINGLE_SIZES = (1, 2, 3, 4, 5)
 BANDINGS = ((64, 2), (48, 2), (42, 3), (32, 4), (16, 8))
@@ -52,6 +56,9 @@ class Prepared:
     entities: tuple[str, ...]
 
 
+Runs = Sequence[Sequence["Prepared"]]
+
+
 @dataclass(frozen=True, slots=True)
 class Scores:
     true_positives: int
@@ -67,6 +74,13 @@ class Scores:
     def recall(self) -> float:
         wanted = self.true_positives + self.false_negatives
         return self.true_positives / wanted if wanted else 1.0
+
+    def __add__(self, other: Scores) -> Scores:
+        return Scores(
+            self.true_positives + other.true_positives,
+            self.false_positives + other.false_positives,
+            self.false_negatives + other.false_negatives,
+        )
 
     def as_dict(self) -> dict[str, float | int]:
         return {
@@ -172,7 +186,25 @@ def summary(values: Sequence[float]) -> dict[str, float | int]:
     }
 
 
-def sweep(prepared: Sequence[Prepared], base: StorySettings) -> list[dict[str, Any]]:
+def scored(runs: Runs, settings: StorySettings) -> tuple[Scores, Scores]:
+    """`duplicate_of` and `story_id` scores summed over the runs (each set streamed through an index of its own)."""
+    duplicates, stories = Scores(0, 0, 0), Scores(0, 0, 0)
+    for prepared in runs:
+        answers = stream(prepared, settings)
+        duplicates += duplicate_scores(prepared, answers)
+        stories += story_scores(prepared, answers)
+    return duplicates, stories
+
+
+def pooled_similarities(runs: Runs) -> dict[str, list[float]]:
+    pooled: dict[str, list[float]] = {}
+    for prepared in runs:
+        for kind, values in pair_similarities(prepared).items():
+            pooled.setdefault(kind, []).extend(values)
+    return pooled
+
+
+def sweep(runs: Runs, base: StorySettings) -> list[dict[str, Any]]:
     rows = []
     for threshold in THRESHOLDS:
         settings = replace(
@@ -181,33 +213,36 @@ def sweep(prepared: Sequence[Prepared], base: StorySettings) -> list[dict[str, A
             story_threshold=min(base.story_threshold, threshold),
             entity_story_threshold=min(base.entity_story_threshold, threshold),
         )
-        rows.append({"threshold": threshold, **duplicate_scores(prepared, stream(prepared, settings)).as_dict()})
+        rows.append({"threshold": threshold, **scored(runs, settings)[0].as_dict()})
     return rows
 
 
-def chosen_threshold(similarities: dict[str, list[float]]) -> float:
-    """The tuning rule: midway between the most similar article that is no republication (a follow-up, a hard
-    negative, another original) and the 5th percentile of the republications, to the nearest 0.05: a
-    threshold on the edge of neither."""
-    others = max(max(similarities[kind], default=0.0) for kind in ("follow-up", "hard-negative", "unrelated"))
-    republications = sorted(similarities["republication"])
-    low = republications[int(0.05 * (len(republications) - 1))]
-    return round(round((others + low) / 2 / 0.05) * 0.05, 2)
+def f_half(precision: float, recall: float) -> float:
+    """F0.5: precision weighs twice recall. A wrong `duplicate_of` hides an article from a consumer that drops
+    duplicates; a missed one only shows a repeat."""
+    return 1.25 * precision * recall / (0.25 * precision + recall) if precision + recall else 0.0
 
 
-def story_sweep(prepared: Sequence[Prepared], base: StorySettings) -> list[dict[str, Any]]:
+def chosen_threshold(rows: Sequence[dict[str, Any]]) -> float:
+    """The tuning rule: the threshold of the best F0.5 in a sweep; a tie goes to the higher threshold."""
+    best = max(rows, key=lambda row: (round(f_half(row["precision"], row["recall"]), 6), row["threshold"]))
+    return float(best["threshold"])
+
+
+def story_sweep(runs: Runs, base: StorySettings) -> list[dict[str, Any]]:
     rows = []
     for story in STORY_THRESHOLDS:
         for entity in ENTITY_STORY_THRESHOLDS:
-            settings = replace(base, story_threshold=story, entity_story_threshold=entity)
-            scores = story_scores(prepared, stream(prepared, settings))
-            f1 = 2 * scores.precision * scores.recall / (scores.precision + scores.recall)
-            rows.append({"story": story, "entity": entity, "f1": round(f1, 4), **scores.as_dict()})
+            scores = scored(runs, replace(base, story_threshold=story, entity_story_threshold=entity))[1]
+            rows.append(
+                {"story": story, "entity": entity, "f_half": round(f_half(scores.precision, scores.recall), 4)}
+                | scores.as_dict()
+            )
     return rows
 
 
-def edit_recall(prepared: Sequence[Prepared], answers: dict[str, Entry]) -> dict[str, str]:
-    """Recall of the republications that carry each edit."""
+def edit_recall(prepared: Sequence[Prepared], answers: dict[str, Entry]) -> dict[str, tuple[int, int]]:
+    """(found, republications) for the republications that carry each edit."""
     found: Counter[str] = Counter()
     total: Counter[str] = Counter()
     for item in prepared:
@@ -217,11 +252,12 @@ def edit_recall(prepared: Sequence[Prepared], answers: dict[str, Entry]) -> dict
         for edit in set(item.article.edits):
             total[edit] += 1
             found[edit] += hit
-    return {edit: f"{found[edit]}/{total[edit]}" for edit in sorted(total)}
+    return {edit: (found[edit], total[edit]) for edit in sorted(total)}
 
 
-def misses(prepared: Sequence[Prepared], answers: dict[str, Entry], by_id: dict[str, Prepared]) -> list[str]:
+def misses(prepared: Sequence[Prepared], answers: dict[str, Entry]) -> list[str]:
     """One line for each wrong `duplicate_of`: the article, its kind and edits, the answer and the similarity."""
+    by_id = {item.article.id: item for item in prepared}
     lines = []
     for item in prepared:
         truth, answer = item.article.original, answers[item.article.id].duplicate_of
@@ -255,7 +291,7 @@ def timing(sentences: Sequence[Any], settings: StorySettings, filler: int) -> di
     for fields in split:
         signature(token_shingle_hashes(fields))
     from_tokens = (time.perf_counter() - started) / len(articles)
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(SEEDS[0])
     index = StoryIndex(settings)
     tracemalloc.start()
     before = tracemalloc.get_traced_memory()[0]
@@ -297,19 +333,14 @@ def pipeline_entities() -> Callable[[SetArticle], tuple[str, ...]]:
     return keys
 
 
-def evaluate(entities: str, seed: int) -> dict[str, Any]:
+def evaluate(entities: str, seeds: Sequence[int]) -> dict[str, Any]:
     sentences = load_sentences()
-    halves = build_set(sentences, seed)
+    sets = {seed: build_set(sentences, seed) for seed in seeds}
     keys = pipeline_entities() if entities == "pipeline" else lambda article: article.entities
-    cached = {part: {article.id: keys(article) for article in articles} for part, articles in halves.items()}
-
-    def entity_keys(article: SetArticle) -> tuple[str, ...]:
-        return cached[article.part][article.id]
-
     defaults = StorySettings()
     results: dict[str, Any] = {
         "corpus": "ANERcorp train (CAMeL Lab split), distinct sentences, halves of consecutive sentences",
-        "seed": seed,
+        "seeds": list(seeds),
         "entities": entities,
         "defaults": {
             "shingle_size": SHINGLE_SIZE,
@@ -317,53 +348,68 @@ def evaluate(entities: str, seed: int) -> dict[str, Any]:
             **{name: getattr(defaults, name) for name in defaults.__dataclass_fields__},
         },
     }
-    tune = halves["tune"]
+    cached = {
+        (seed, article.id): keys(article) for seed, halves in sets.items() for part in PARTS for article in halves[part]
+    }
+
+    def runs(part: str, size: int = SHINGLE_SIZE) -> list[list[Prepared]]:
+        return [
+            prepare(halves[part], lambda article, seed=seed: cached[(seed, article.id)], size)  # type: ignore[misc]
+            for seed, halves in sets.items()
+        ]
+
     by_size = {}
     for size in SHINGLE_SIZES:
-        prepared = prepare(tune, entity_keys, size)
-        similarities = pair_similarities(prepared)
-        threshold = chosen_threshold(similarities)
-        at_chosen = replace(
-            defaults, duplicate_threshold=threshold, story_threshold=min(threshold, defaults.story_threshold)
-        )
-        by_size[size] = {
+        tune_runs = runs("tune", size)
+        rows = sweep(tune_runs, defaults)
+        threshold = chosen_threshold(rows)
+        at_chosen = next(row for row in rows if row["threshold"] == threshold)
+        by_size[str(size)] = {
             "chosen_threshold": threshold,
-            "at_chosen": duplicate_scores(prepared, stream(prepared, at_chosen)).as_dict(),
-            "similarities": {kind: summary(values) for kind, values in similarities.items()},
+            "at_chosen": at_chosen,
+            "f_half": round(f_half(at_chosen["precision"], at_chosen["recall"]), 4),
+            "similarities": {kind: summary(values) for kind, values in pooled_similarities(tune_runs).items()},
         }
     results["tune_shingle_sizes"] = by_size
-    prepared_tune = prepare(tune, entity_keys)
-    results["tune_threshold_sweep"] = sweep(prepared_tune, defaults)
-    results["tune_chosen_threshold"] = by_size[SHINGLE_SIZE]["chosen_threshold"]
-    results["tune_story_sweep"] = story_sweep(prepared_tune, defaults)
+    tune_runs = runs("tune")
+    results["tune_threshold_sweep"] = sweep(tune_runs, defaults)
+    results["tune_chosen_threshold"] = by_size[str(SHINGLE_SIZE)]["chosen_threshold"]
+    results["tune_story_sweep"] = story_sweep(tune_runs, defaults)
     results["tune_bandings"] = {
-        f"{bands}x{rows}{' bands only' if postings == 0 else ''}": {
-            "duplicates": duplicate_scores(prepared_tune, answers := stream(prepared_tune, settings)).as_dict(),
-            "stories": story_scores(prepared_tune, answers).as_dict(),
-        }
+        f"{bands}x{rows}{' bands only' if postings == 0 else ''}": dict(
+            zip(("duplicates", "stories"), (scores.as_dict() for scores in scored(tune_runs, settings)), strict=True)
+        )
         for bands, rows in BANDINGS
         for postings in (defaults.max_postings, 0)
         for settings in [replace(defaults, bands=bands, rows=rows, max_postings=postings)]
     }
-    for part, articles in halves.items():
-        prepared = prepare(articles, entity_keys)
-        answers = stream(prepared, defaults)
-        by_id = {item.article.id: item for item in prepared}
+    for part in PARTS:
+        part_runs = runs(part)
+        duplicates, stories = scored(part_runs, defaults)
+        per_seed = []
+        wrong: list[str] = []
+        by_edit: dict[str, list[int]] = {}
+        for seed, prepared in zip(sets, part_runs, strict=True):
+            answers = stream(prepared, defaults)
+            per_seed.append({"seed": seed, "articles": len(prepared), **duplicate_scores(prepared, answers).as_dict()})
+            wrong += [f"seed {seed}: {line}" for line in misses(prepared, answers)]
+            for edit, (found, total) in edit_recall(prepared, answers).items():
+                counts = by_edit.setdefault(edit, [0, 0])
+                counts[0] += found
+                counts[1] += total
+        articles = [article for halves in sets.values() for article in halves[part]]
         results[part] = {
             "articles": len(articles),
             "composition": composition(articles),
-            "duplicates": duplicate_scores(prepared, answers).as_dict(),
-            "family_precision": round(family_precision(prepared, answers), 4),
-            "stories": story_scores(prepared, answers).as_dict(),
-            "stories_count": {
-                "truth": len({a.story for a in articles}),
-                "answered": len({e.story_id for e in answers.values()}),
-            },
-            "recall_by_edit": edit_recall(prepared, answers),
-            "similarities": {kind: summary(values) for kind, values in pair_similarities(prepared).items()},
-            "wrong": misses(prepared, answers, by_id),
+            "duplicates": duplicates.as_dict(),
+            "per_seed": per_seed,
+            "family_precision": round(statistics.fmean(family_precision(p, stream(p, defaults)) for p in part_runs), 4),
+            "stories": stories.as_dict(),
+            "recall_by_edit": {edit: f"{found}/{total}" for edit, (found, total) in sorted(by_edit.items())},
+            "similarities": {kind: summary(values) for kind, values in pooled_similarities(part_runs).items()},
+            "wrong": wrong,
         }
-    results["test"]["threshold_sweep"] = sweep(prepare(halves["test"], entity_keys), defaults)
+    results["test"]["threshold_sweep"] = sweep(runs("test"), defaults)
     results["timing"] = timing(sentences, defaults, filler=20_000)
     return results
 
@@ -374,18 +420,20 @@ def _line(row: dict[str, Any]) -> str:
 
 def report(results: dict[str, Any]) -> str:
     out = [
-        f"Near-duplicate evaluation: {results['corpus']}; seed {results['seed']}; salient entities from "
+        f"Near-duplicate evaluation: {results['corpus']}; sets of seeds {results['seeds']}, counts summed; "
+        "salient entities from "
         f"{'the shipped pipeline' if results['entities'] == 'pipeline' else 'the gold tags'}",
         f"defaults: {results['defaults']}",
         "",
         "TUNING half (the defaults were chosen here):",
-        "  shingle size: chosen threshold, scores there; similarity to the original (median / p05 for "
-        "republications, p95 / max for the others)",
+        "  shingle size: the threshold of the best F0.5 (precision weighs twice recall), scores there; similarity to "
+        "the original (median / p05 for republications, p95 / max for the others)",
     ]
     for size, row in results["tune_shingle_sizes"].items():
         sims = row["similarities"]
         out.append(
-            f"    k={size}: t={row['chosen_threshold']:.2f} {_line(row['at_chosen'])}; republication "
+            f"    k={size}: t={row['chosen_threshold']:.2f} F0.5 {row['f_half']:.4f} {_line(row['at_chosen'])}; "
+            "republication "
             f"{sims['republication']['median']}/{sims['republication']['p05']}, follow-up "
             f"{sims['follow-up'].get('p95')}/{sims['follow-up'].get('max')}, hard negative "
             f"{sims['hard-negative'].get('p95')}/{sims['hard-negative'].get('max')}, unrelated originals "
@@ -394,13 +442,12 @@ def report(results: dict[str, Any]) -> str:
     out.append(f"  threshold sweep (k={results['defaults']['shingle_size']}), duplicate_of in the stream:")
     out += [f"    {row['threshold']:.2f}: {_line(row)}" for row in results["tune_threshold_sweep"]]
     out.append(
-        "  chosen by the rule (midway between the most similar non-republication and the 5th percentile of the "
-        f"republications): {results['tune_chosen_threshold']:.2f}; the default is "
+        f"  chosen by the rule (best F0.5): {results['tune_chosen_threshold']:.2f}; the default is "
         f"{results['defaults']['duplicate_threshold']:.2f}"
     )
     out.append("  story thresholds (text; with shared entities), story_id pairwise:")
     out += [
-        f"    {row['story']:.2f}; {row['entity']:.2f}: F1 {row['f1']:.4f} {_line(row)}"
+        f"    {row['story']:.2f}; {row['entity']:.2f}: F0.5 {row['f_half']:.4f} {_line(row)}"
         for row in results["tune_story_sweep"]
     ]
     out.append(
@@ -415,7 +462,9 @@ def report(results: dict[str, Any]) -> str:
             f"{title}: {result['articles']} articles: {result['composition']}",
             f"  duplicate_of at the default threshold: {_line(result['duplicates'])}; precision counting an answer "
             f"that names a sibling republication as right: {result['family_precision']:.4f}",
-            f"  story_id, pairwise: {_line(result['stories'])}; stories {result['stories_count']}",
+            "  per seed: "
+            + "; ".join(f"{row['seed']}: P {row['precision']:.4f} R {row['recall']:.4f}" for row in result["per_seed"]),
+            f"  story_id, pairwise: {_line(result['stories'])}",
             f"  recall by edit: {result['recall_by_edit']}",
             "  similarity to the original: "
             + "; ".join(f"{kind} {summary_row}" for kind, summary_row in result["similarities"].items()),
@@ -434,10 +483,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--entities", choices=("pipeline", "gold"), default="pipeline", help="where salient entities come from"
     )
-    parser.add_argument("--seed", type=int, default=SEED, help="seed of the set's edits and times")
+    parser.add_argument(
+        "--seeds",
+        type=lambda text: [int(part) for part in text.split(",")],
+        default=list(SEEDS),
+        help="comma-separated seeds of the sets (article boundaries, edits, times); default %(default)s",
+    )
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     arguments = parser.parse_args(argv)
-    results = evaluate(arguments.entities, arguments.seed)
+    results = evaluate(arguments.entities, arguments.seeds)
     print(report(results))
     if arguments.json:
         arguments.json.write_bytes(orjson.dumps(results, option=orjson.OPT_INDENT_2))

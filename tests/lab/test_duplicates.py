@@ -3,8 +3,6 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-import pytest
-
 from lab.corpora import Sentence
 from lab.duplicates import (
     PARAGRAPH,
@@ -20,7 +18,7 @@ from lab.duplicates import (
     drop_paragraph,
     reorder,
 )
-from lab.evaluate_duplicates import Prepared, Scores, chosen_threshold, prepare, story_scores, stream
+from lab.evaluate_duplicates import Prepared, Scores, chosen_threshold, f_half, prepare, story_scores, stream
 from workers.stories.entry import Entry
 from workers.stories.index import StorySettings
 from workers.stories.shingles import words
@@ -160,12 +158,14 @@ def test_story_scores_count_pairs() -> None:
     assert together.false_positives == 6 - true_pairs
 
 
-@pytest.mark.parametrize(
-    ("others", "republications", "expected"),
-    [([0.28], [0.46] * 20, 0.35), ([0.1], [0.9] * 20, 0.5), ([0.0], [0.2] * 20, 0.1)],
-)
-def test_the_threshold_rule_takes_the_middle_of_the_gap(
-    others: list[float], republications: list[float], expected: float
-) -> None:
-    similarities = {"follow-up": others, "hard-negative": [], "unrelated": [0.0], "republication": republications}
-    assert chosen_threshold(similarities) == expected
+def row(threshold: float, precision: float, recall: float) -> dict[str, float]:
+    return {"threshold": threshold, "precision": precision, "recall": recall}
+
+
+def test_the_threshold_rule_weighs_precision_twice() -> None:
+    assert f_half(1.0, 1.0) == 1.0
+    assert f_half(0.99, 0.9) > f_half(0.9, 0.99)
+    rows = [row(0.3, 0.97, 0.99), row(0.35, 0.99, 0.98), row(0.4, 0.995, 0.9)]
+    assert chosen_threshold(rows) == 0.35
+    # A tie goes to the higher threshold.
+    assert chosen_threshold([row(0.3, 1.0, 1.0), row(0.4, 1.0, 1.0)]) == 0.4
