@@ -76,6 +76,11 @@ folds: setup
 evaluate: setup
 	$(BIN)/python -m lab.evaluate ../shared/data/ner/anercorp/ANERCorp_CamelLab_test.txt --rules
 
+# duplicate_of and story_id on the set lab.duplicates builds from ANERcorp train (tuned on one half, reported on the other).
+.PHONY: duplicates-eval
+duplicates-eval: setup
+	$(BIN)/python -m lab.evaluate_duplicates
+
 bench: setup
 	$(BIN)/python -m lab.bench --json bench.json
 
