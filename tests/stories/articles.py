@@ -3,6 +3,9 @@ about the same people and places."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 ORIGINAL_TITLE = "وزارة الصحة تفتتح مستشفى جديدا للأطفال في الجيزة"
 ORIGINAL = [
     "أعلنت وزارة الصحة في القاهرة اليوم الأحد عن افتتاح مستشفى جديد لعلاج الأطفال في محافظة الجيزة .",
@@ -38,3 +41,13 @@ def republished() -> tuple[str, str]:
     del sentences[5]
     sentences[0] = "القاهرة (رويترز) - " + sentences[0]
     return "عاجل: افتتاح مستشفى للأطفال", body(sentences)
+
+
+def printed_in_other_processes(code: str) -> set[str]:
+    """What `code` prints in two fresh interpreters with other hash seeds (Python's `hash` of a str differs)."""
+    return {
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": seed}
+        ).stdout
+        for seed in ("1", "2")
+    }

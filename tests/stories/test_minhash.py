@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
-from tests.stories.articles import ORIGINAL, ORIGINAL_TITLE, body, republished
+from tests.stories.articles import ORIGINAL, ORIGINAL_TITLE, body, printed_in_other_processes, republished
 from workers.stories.minhash import (
     BANDS,
     PERMUTATIONS,
@@ -68,12 +65,7 @@ def test_signatures_are_the_same_in_every_process() -> None:
         "from workers.stories.minhash import article_signature; "
         "print(article_signature('عنوان', 'وقال الوزير إن المستشفى الجديد يفتح غدا')[0].tolist())"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": seed}
-        ).stdout
-        for seed in ("1", "2")
-    }
+    outputs = printed_in_other_processes(code)
     here = article_signature("عنوان", "وقال الوزير إن المستشفى الجديد يفتح غدا")[0].tolist()
     assert outputs == {f"{here}\n"}
 

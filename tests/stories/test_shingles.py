@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
-from tests.stories.articles import ORIGINAL, ORIGINAL_TITLE, body
+from tests.stories.articles import ORIGINAL, ORIGINAL_TITLE, body, printed_in_other_processes
 from workers.stories.shingles import article_shingles, shingle_hashes, token_shingle_hashes, word_form, words
 from workers.text.tokenize import split_tokens
 
@@ -65,12 +62,7 @@ def test_shingles_are_the_same_in_every_process() -> None:
         "from workers.stories.shingles import shingle_hashes; "
         "print(shingle_hashes(['وقال الوزير إن المستشفى جديد']).tolist())"
     )
-    outputs = {
-        subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": seed}
-        ).stdout
-        for seed in ("1", "2")
-    }
+    outputs = printed_in_other_processes(code)
     assert outputs == {f"{shingle_hashes(['وقال الوزير إن المستشفى جديد']).tolist()}\n"}
 
 
