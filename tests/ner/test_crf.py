@@ -14,7 +14,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workers.errors import ModelFormatError, ModelIntegrityError
-from workers.ner import crf as tagger_module
 from workers.ner.crf import (
     DEFAULT_MODEL_DIR,
     MODEL_FILE,
@@ -227,14 +226,21 @@ def test_empty_sentences_in_a_batch_get_no_tags(tagger: CrfTagger) -> None:
     assert tagger.tag_sentences([[], []]) == [[], []]
 
 
-def test_a_full_word_table_starts_afresh_and_scores_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_full_word_table_forgets_the_least_recent_words_and_scores_the_same() -> None:
     pairs = [word for pair in KNOWN_PAIRS[:40] for word in pair]
     sentences = [pairs[start : start + 8] for start in range(0, len(pairs), 8)] + [["وصل", "الرئيس", "إلى", "بغداد"]]
     expected = [CrfTagger.load().state_scores([sentence]) for sentence in sentences]
-    small = CrfTagger.load(DEFAULT_MODEL_DIR)  # a tagger of its own, not the shared default
-    monkeypatch.setattr(tagger_module, "CACHE_LIMIT", 12)
+    small = CrfTagger.load(DEFAULT_MODEL_DIR, word_limit=12)  # a tagger of its own, not the shared default
     for sentence, scores in zip(sentences[::-1] + sentences, expected[::-1] + expected, strict=True):
         assert np.array_equal(small.state_scores([sentence]), scores)
+        assert small.words_held <= 12
+
+
+def test_the_words_of_a_batch_larger_than_the_limit_are_all_held_for_it() -> None:
+    words = [word for pair in KNOWN_PAIRS[:20] for word in pair]
+    small = CrfTagger.load(DEFAULT_MODEL_DIR, word_limit=4)
+    assert small.tag_sentences([words]) == CrfTagger.load().tag_sentences([words])
+    assert small.words_held == len(set(words))
 
 
 def test_a_file_that_is_not_a_crfsuite_model_is_refused(tmp_path: Path) -> None:

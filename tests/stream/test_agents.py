@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,12 +92,14 @@ async def run_agent(
     enriched_failures: int = 0,
     tagger: PlaceTagger | None = None,
     published: PublishedKeys | None = None,
+    tagger_for: Callable[[RecordingProducer], PlaceTagger] | None = None,
 ) -> AgentRun:
     settings = Settings.from_env({}, batch_size=4, batch_seconds=0.01)
     topics = agents.declare_topics(app, settings)
     routed = agents.Topics(topics.raw, {"enriched": "enriched", "entity": "entities", "dead_letter": "dead_letter"})
     producer = RecordingProducer(enriched_failures)
     metrics = StreamMetrics()
+    tagger = tagger_for(producer) if tagger_for else tagger
     pipeline = Pipeline(LanguageDetector.load(), tagger or PlaceTagger())
     agent = agents.EnrichAgent(pipeline, routed, producer.send, settings, metrics, published)
     faust_agent = app.agent(topics.raw, name=f"enrich-under-test-{len(app.agents)}")(agent)
@@ -189,3 +192,35 @@ def test_dead_letters_carry_their_reason_and_origin_as_headers(app: faust.App) -
         dict(headers)
     )
     assert run.producer.headers["enriched"] == [()]
+
+
+class WaitingTagger(PlaceTagger):
+    """Tags an article's tokens only once the previous article's enriched record was sent: a worker
+    that sent a batch's outputs only after enriching all of it would wait here for ever."""
+
+    def __init__(self, producer: RecordingProducer) -> None:
+        self._producer = producer
+        self.waited_for: list[int] = []
+
+    def tag(self, tokens: Sequence[str]) -> list[str]:
+        if "التالي" in tokens:
+            for _ in range(500):
+                if self._producer.sent["enriched"]:
+                    self.waited_for.append(len(self._producer.sent["enriched"]))
+                    break
+                threading.Event().wait(0.01)
+        return super().tag(tokens)
+
+
+def test_a_records_outputs_are_sent_while_the_next_record_of_its_batch_is_enriched(app: faust.App) -> None:
+    inputs = ['{"id": "w-1", "body": "خبر من سرت"}'.encode(), '{"id": "w-2", "body": "الخبر التالي"}'.encode()]
+    tagger: WaitingTagger | None = None
+
+    def make_tagger(producer: RecordingProducer) -> WaitingTagger:
+        nonlocal tagger
+        tagger = WaitingTagger(producer)
+        return tagger
+
+    run = asyncio.run(run_agent(app, inputs, tagger_for=make_tagger))
+    assert [key for key, _ in run.sent["enriched"]] == [b"w-1", b"w-2"], "in the order of the batch"
+    assert tagger is not None and tagger.waited_for == [1], "w-1 was sent before w-2 was tagged"

@@ -34,7 +34,6 @@ from workers.ner.features import (
     BIAS,
     BIGRAM_SEPARATOR,
     BOS,
-    CACHE_LIMIT,
     EOS,
     LENDERS,
     NEXT_BIGRAM,
@@ -52,6 +51,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "model"
 MODEL_FILE = "model.crfsuite"
+
+#: Word types the tagger keeps computed (about 0.5 kB each); past it, the least recently used are forgotten.
+WORD_TABLE_LIMIT = 100_000
 
 Scores = npt.NDArray[np.float64]
 Ids = npt.NDArray[np.intp]
@@ -158,7 +160,7 @@ class _WordTable:
     Row 0 stands for "no word" (beyond a sentence's ends): it lends nothing.
     """
 
-    def __init__(self, model: CrfModel, extractor: FeatureExtractor) -> None:
+    def __init__(self, model: CrfModel, extractor: FeatureExtractor, limit: int) -> None:
         self._model = model
         self._extractor = extractor
         self._rows: dict[str, int] = {}
@@ -172,46 +174,92 @@ class _WordTable:
         self.lent: dict[int, AttributeIds] = {
             part.offset: np.full((1024, 1), model.no_attribute, dtype=np.int32) for part in LENDERS
         }
+        self.limit = limit
+        #: Per row, the number of the last batch that used it (`rows` calls are numbered).
+        self._used = np.zeros(1024, dtype=np.int64)
+        self._batches = 0
 
-    def rows(self, tokens: Sequence[str]) -> list[int]:
+    def rows(self, tokens: Sequence[str]) -> Ids:
+        """The row of each token of one batch; the words not seen before are added together (one
+        numpy pass for all), first making room for them (`_make_room`)."""
         rows = self._rows
-        return [rows.get(token) or self._add(token) for token in tokens]
+        self._batches += 1
+        distinct = dict.fromkeys(tokens)
+        unseen = [token for token in distinct if token not in rows]
+        if unseen:
+            seen = [rows[token] for token in distinct if token in rows]
+            self._used[seen] = self._batches  # this batch's words are the most recent: they stay
+            self._make_room(len(unseen), len(seen))
+            self._add(unseen)
+            rows = self._rows
+        found = np.fromiter((rows[token] for token in tokens), dtype=np.intp, count=len(tokens))
+        self._used[found] = self._batches
+        return found
 
-    def make_room(self, count: int) -> None:
-        """Start afresh if `count` more words could pass the cache limit (never within a batch)."""
-        if len(self._rows) + count > CACHE_LIMIT:
-            self._rows.clear()
-            for per_row in (self.words, self.previous_bigrams, self.next_bigrams):
-                del per_row[1:]
+    def _make_room(self, count: int, in_use: int) -> None:
+        """If `count` more words would pass the limit, forget the least recently used words: all but
+        the most recent half of the limit (fewer for a batch of many new words, never the `in_use`
+        words of the current batch). A forgotten word is computed again when it comes back, to the
+        same values."""
+        held = len(self.words) - 1
+        if held + count <= self.limit:
+            return
+        keep = max(in_use, min(self.limit // 2, self.limit - count))
+        recent_first = np.argsort(-self._used[1 : held + 1], kind="stable")
+        kept = np.sort(recent_first[:keep]) + 1  # in their old order
+        new_row = [0] * (held + 1)
+        for row, kept_row in enumerate(kept.tolist(), start=1):
+            new_row[kept_row] = row
+        end = len(kept) + 1
+        self.own_scores[1:end] = self.own_scores[kept]
+        for table in self.lent.values():
+            table[1:end] = table[kept]
+        self.begins_bigrams[1:end] = self.begins_bigrams[kept]
+        self._used[1:end] = self._used[kept]
+        for per_row in (self.words, self.previous_bigrams, self.next_bigrams):
+            per_row[1:] = [per_row[row] for row in kept.tolist()]
+        self._rows = {token: new_row[row] for token, row in self._rows.items() if new_row[row]}
 
-    def _add(self, token: str) -> int:
-        entry = self._extractor.word_entry(token)
-        row = len(self.words)
-        if row == len(self.own_scores):
-            self.own_scores = np.concatenate([self.own_scores, np.zeros_like(self.own_scores)])
-            self.lent = {
-                offset: np.concatenate([ids, np.full_like(ids, self._model.no_attribute)])
-                for offset, ids in self.lent.items()
-            }
-            self.begins_bigrams = np.concatenate([self.begins_bigrams, np.zeros_like(self.begins_bigrams)])
-        own = self._known([BIAS, *entry.own])
-        # From zero, one feature after the other: accumulate adds strictly in order (0 + w is w).
-        self.own_scores[row] = np.add.accumulate(self._model.state_weights[own], axis=0)[-1] if own else 0.0
-        for offset, features in entry.lent.items():
-            known = self._known(features)
-            table = self.lent[offset]
-            if len(known) > table.shape[1]:
-                padding = np.full((len(table), len(known) - table.shape[1]), self._model.no_attribute, table.dtype)
+    def _add(self, tokens: Sequence[str]) -> None:
+        entries = [self._extractor.word_entry(token) for token in tokens]
+        first = len(self.words)
+        end = first + len(entries)
+        self._reserve(end)
+        model = self._model
+        # Each word's own sum from zero, one feature after the other, as CRFsuite adds them.
+        own = _padded([self._known([BIAS, *entry.own]) for entry in entries], model.no_attribute)
+        self.own_scores[first:end] = _sum_in_order(model.state_weights, own)
+        for offset, table in self.lent.items():
+            known = _padded([self._known(entry.lent[offset]) for entry in entries], model.no_attribute)
+            if known.shape[1] > table.shape[1]:
+                padding = np.full((len(table), known.shape[1] - table.shape[1]), model.no_attribute, table.dtype)
                 table = self.lent[offset] = np.concatenate([table, padding], axis=1)
-            table[row] = self._model.no_attribute
-            table[row, : len(known)] = known
-        word = entry_word(entry)
-        self.words.append(word)
-        self.previous_bigrams.append(self._model.previous_bigrams.get(word))
-        self.next_bigrams.append(self._model.next_bigrams.get(word))
-        self.begins_bigrams[row] = word in self._model.previous_bigrams or word in self._model.next_bigrams
-        self._rows[token] = row
-        return row
+            table[first:end] = model.no_attribute
+            table[first:end, : known.shape[1]] = known
+        for row, (token, entry) in enumerate(zip(tokens, entries, strict=True), start=first):
+            word = entry_word(entry)
+            self.words.append(word)
+            self.previous_bigrams.append(model.previous_bigrams.get(word))
+            self.next_bigrams.append(model.next_bigrams.get(word))
+            self.begins_bigrams[row] = word in model.previous_bigrams or word in model.next_bigrams
+            self._rows[token] = row
+
+    def _reserve(self, rows: int) -> None:
+        """Grow the per-row arrays (doubling) until they hold `rows` rows."""
+        capacity = len(self.own_scores)
+        if rows <= capacity:
+            return
+        while capacity < rows:
+            capacity *= 2
+        capacity = max(rows, min(capacity, self.limit + 1))
+        extra = capacity - len(self.own_scores)
+        self.own_scores = np.concatenate([self.own_scores, np.zeros((extra, self.own_scores.shape[1]))])
+        self.lent = {
+            offset: np.concatenate([ids, np.full((extra, ids.shape[1]), self._model.no_attribute, ids.dtype)])
+            for offset, ids in self.lent.items()
+        }
+        self.begins_bigrams = np.concatenate([self.begins_bigrams, np.zeros(extra, dtype=np.bool_)])
+        self._used = np.concatenate([self._used, np.zeros(extra, dtype=np.int64)])
 
     def _known(self, features: Features) -> list[int]:
         """Ids of the features the model knows, in order; the others add nothing to any score."""
@@ -230,24 +278,32 @@ class CrfTagger:
 
     name = "crf"
 
-    def __init__(self, model: CrfModel, extractor: FeatureExtractor, version: str) -> None:
+    def __init__(
+        self, model: CrfModel, extractor: FeatureExtractor, version: str, word_limit: int = WORD_TABLE_LIMIT
+    ) -> None:
         self._model = model
-        self._table = _WordTable(model, extractor)
+        self._table = _WordTable(model, extractor, word_limit)
         ids = model.attribute_ids
         self._bos = ids.get(BOS, model.no_attribute)
         self._eos = ids.get(EOS, model.no_attribute)
         self.version = version
 
     @classmethod
-    def load(cls, path: Path | None = None) -> CrfTagger:
-        """Load the model in directory `path`; without a path, the shipped model (loaded once)."""
+    def load(cls, path: Path | None = None, word_limit: int = WORD_TABLE_LIMIT) -> CrfTagger:
+        """Load the model in directory `path`; without a path, the shipped model (loaded once, with the
+        default word limit)."""
         if path is None:
             return _load_default()
         shipped = open_model(path, MODEL_FILE, "crf")
         model = CrfModel.read(shipped.path)
         extractor = make_extractor(shipped.metadata.get("features", {}))
         logger.info("loaded CRF model %s (sha256 %s)", path, shipped.digest[:12])
-        return cls(model, extractor, shipped.version)
+        return cls(model, extractor, shipped.version, word_limit)
+
+    @property
+    def words_held(self) -> int:
+        """How many word types the tagger holds computed (at most its word limit, but for one batch's)."""
+        return len(self._table.words) - 1
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         """One BIO tag per token."""
@@ -267,8 +323,7 @@ class CrfTagger:
     def state_scores(self, sentences: Sequence[Sequence[str]]) -> Scores:
         """Each token's score per label (one row per token, sentence after sentence)."""
         lengths = np.array([len(sentence) for sentence in sentences], dtype=np.intp)
-        self._table.make_room(int(lengths.sum()))
-        rows = np.array([row for sentence in sentences for row in self._table.rows(sentence)], dtype=np.intp)
+        rows = self._table.rows([token for sentence in sentences for token in sentence])
         return self._state_scores(rows, lengths)
 
     def _state_scores(self, rows: Ids, lengths: Ids) -> Scores:
@@ -309,6 +364,21 @@ class CrfTagger:
             if to_next is not None:
                 for_next[index] = to_next.get(following, unknown)
         return for_previous, for_next
+
+
+def _padded(id_lists: Sequence[list[int]], padding: int) -> AttributeIds:
+    """Lists of attribute ids as one matrix, each row filled up with `padding` (the all-zero row)."""
+    width = max(map(len, id_lists), default=0)
+    return np.array([ids + [padding] * (width - len(ids)) for ids in id_lists], dtype=np.int32).reshape(-1, width)
+
+
+def _sum_in_order(weights: Scores, ids: AttributeIds) -> Scores:
+    """Per row of `ids`, the sum of those rows of `weights` from zero, added column after column:
+    the order CRFsuite adds a position's features in, so the floating-point sums are its own."""
+    sums = np.zeros((len(ids), weights.shape[1]))
+    for column in ids.T:
+        sums += weights[column]
+    return sums
 
 
 def _neighbours(rows: Ids, offset: int, present: npt.NDArray[np.bool_]) -> Ids:

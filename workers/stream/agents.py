@@ -2,9 +2,10 @@
 
 At-least-once: a batch's input offsets are acknowledged only after every output of the batch has
 been delivered (Faust's `take_events` acks when the loop body finishes, so the body waits for the
-delivery reports). Enrichment is CPU work, so it runs in a worker thread: the event loop stays free
-to heartbeat and the consumer keeps its place in the group. Articles published within the dedupe
-horizon (a replay after a crash or a rebalance) are skipped: see `workers.stream.published`.
+delivery reports). Enrichment is CPU work, so it runs in a worker thread, a batch at a time: the
+event loop stays free to heartbeat and send, and the consumer keeps its place in the group.
+Articles published within the dedupe horizon (a replay after a crash or a rebalance) are
+skipped: see `workers.stream.published`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import logging
 import os
 import signal
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
@@ -136,21 +137,17 @@ class EnrichAgent:
                 raise
 
     async def _process(self, events: Sequence[EventT]) -> None:
-        """Enrich the batch record by record in the worker thread, sending each record's outputs as soon
-        as they exist (latency), then wait for every delivery before the batch is acknowledged
-        (at-least-once). If sending fails, all the batch's outputs are sent again, with backoff, until
-        the broker takes them. The batch is counted once all is delivered."""
-        loop = asyncio.get_running_loop()
+        """Enrich the batch in the worker thread, sending each record's outputs as soon as they exist
+        (latency), then wait for every delivery before the batch is acknowledged (at-least-once). If
+        sending fails, all the batch's outputs are sent again, with backoff, until the broker takes
+        them. The batch is counted once all is delivered."""
         outputs: list[Output] = []
         published: list[tuple[str, int]] = []
         deliveries: list[Awaitable[Any]] = []
         #: The input timestamps of the records whose outputs this batch sends (replays send none).
         timestamps: list[float] = []
         failure: Exception | None = None
-        for event in events:
-            routed = await loop.run_in_executor(
-                self._executor, self._route, event.value or b"", message_source(event.message)
-            )
+        async for event, routed in self._enriched(events):
             record_outputs = self._unless_published(routed, event.message.partition, published)
             if record_outputs:
                 timestamps.append(event.message.timestamp)
@@ -177,6 +174,36 @@ class EnrichAgent:
         if self._published is not None and published:
             remember = self._published.remember
             await with_retries("changelog write", lambda: remember(published), self._reason_to_stop, self._count_retry)
+
+    async def _enriched(self, events: Sequence[EventT]) -> AsyncIterator[tuple[EventT, list[Output]]]:
+        """Each event with its outputs, in order, as the worker thread makes them.
+
+        The thread enriches the whole batch without waiting for the event loop between records:
+        the loop sends one record's outputs while the thread enriches the next, instead of the
+        two taking turns (each turn cost a wait for the GIL and the loop's wake-up).
+        """
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Queue[list[Output] | Exception] = asyncio.Queue()
+        work = [(event.value or b"", message_source(event.message)) for event in events]
+
+        def enrich_all() -> None:
+            for payload, source in work:
+                try:
+                    routed: list[Output] | Exception = self._route(payload, source)
+                except Exception as error:  # handed to the loop, which raises it
+                    loop.call_soon_threadsafe(ready.put_nowait, error)
+                    return
+                loop.call_soon_threadsafe(ready.put_nowait, routed)
+
+        enriching = loop.run_in_executor(self._executor, enrich_all)
+        try:
+            for event in events:
+                routed = await ready.get()
+                if isinstance(routed, Exception):
+                    raise routed
+                yield event, routed
+        finally:
+            await asyncio.wait([enriching])
 
     def _reason_to_stop(self) -> KhabarError | None:
         return self.stopped_by
