@@ -369,7 +369,8 @@ class CrfTagger:
 def _padded(id_lists: Sequence[list[int]], padding: int) -> AttributeIds:
     """Lists of attribute ids as one matrix, each row filled up with `padding` (the all-zero row)."""
     width = max(map(len, id_lists), default=0)
-    return np.array([ids + [padding] * (width - len(ids)) for ids in id_lists], dtype=np.int32).reshape(-1, width)
+    padded = [ids + [padding] * (width - len(ids)) for ids in id_lists]
+    return np.array(padded, dtype=np.int32).reshape(len(id_lists), width)
 
 
 def _sum_in_order(weights: Scores, ids: AttributeIds) -> Scores:
