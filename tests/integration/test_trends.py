@@ -10,6 +10,7 @@ the records produced, each mention_id once.
 from __future__ import annotations
 
 import random
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -262,5 +263,50 @@ def test_counts_stay_exact_across_a_sigkill_mid_window_and_a_restart(settings: S
         f"after SIGKILL and restart: {top['mentions']} mentions, {top['articles']} articles, {top['sources']} sources"
     )
     assert (top["normalized"], top["mentions"], top["articles"], top["sources"]) == (BURST[1], 54, 40, 5)
+    assert_window_exact(by_key, warm_up + window, WINDOW)
+    assert_window_exact(by_key, warm_up + window, WARM_UP)
+
+
+def wait_for(condition: Callable[[], bool], what: str, timeout: float, on_poll: Callable[[], None]) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        on_poll()
+        assert time.monotonic() < deadline, f"timed out after {timeout}s waiting for {what}"
+        time.sleep(0.2)
+
+
+def test_two_jobs_share_the_partitions_and_one_leaving_mid_window_loses_nothing(
+    settings: Settings, tmp_path: Path
+) -> None:
+    warm_up, window = dataset(seed=17)
+    first_half, second_half = window[: len(window) // 2], window[len(window) // 2 :]
+    leaving = trends_process(settings, tmp_path / "leaving.log")
+    staying = None
+    try:
+        wait_for(leaving.joined, "the first job to join", 120, leaving.check_alive)
+        staying = trends_process(settings, tmp_path / "staying.log")
+        job = staying
+        # the first job's second assignment: the group rebalanced over both
+        wait_for(
+            lambda: leaving.log().count("partitions assigned") >= 2 and job.joined(),
+            "a rebalance",
+            120,
+            job.check_alive,
+        )
+        send_mentions(settings, warm_up + first_half)
+        partitions = [TopicPartition(settings.topic_entities, p) for p in range(settings.partitions)]
+        ends = {tp.partition: end for tp, end in clients.end_offsets(settings, partitions).items()}
+        read_until(
+            settings, settings.trends_state_topic, checkpoints_reached(settings, ends), 120, on_poll=job.check_alive
+        )
+        assert leaving.stop() == 0  # SIGTERM: its partitions go to the other job, mid-window
+        send_mentions(settings, second_half + first_half[:30])
+        advance_watermarks(settings, WINDOW + BUCKET_MS + 10 * 60_000)
+        by_key = trend_records(settings, {bucket_key(WINDOW, kind) for kind in TYPES}, job)
+    finally:
+        if staying is not None:
+            staying.stop()
+        leaving.stop()
+    assert "partitions assigned" in leaving.log().split("trends stopped")[0]
     assert_window_exact(by_key, warm_up + window, WINDOW)
     assert_window_exact(by_key, warm_up + window, WARM_UP)
