@@ -72,6 +72,9 @@ class Settings:
     trends_baseline_buckets: int = 36
     #: Where `khabar trends` serves /metrics, /health and /ready (0: none); beside a worker's 9400.
     trends_metrics_port: int = 9402
+    #: Where `khabar dashboard` serves its page (`workers.dashboard`); loopback unless asked otherwise.
+    dashboard_host: str = "127.0.0.1"
+    dashboard_port: int = 9401
 
     def __post_init__(self) -> None:
         # Spelled as people and Kafka's tools spell them: `INFO` is `info`, `sasl_ssl` is `SASL_SSL`.
@@ -159,6 +162,7 @@ class Settings:
                     f"{ENVIRONMENT[name]} must be a port (0 turns metrics off), got {getattr(self, name)}"
                 )
         self._validate_trends()
+        self._validate_dashboard()
 
     def _validate_trends(self) -> None:
         for name in ("trends_top", "trends_baseline_buckets"):
@@ -173,6 +177,15 @@ class Settings:
                 f"{ENVIRONMENT['trends_bucket_seconds']} must divide 3600, so that the hour and day windows are whole "
                 f"buckets (60, 300, 600, 900, 1800, 3600 ...), got {seconds}"
             )
+
+    def _validate_dashboard(self) -> None:
+        if not 0 < self.dashboard_port < 65536:
+            name = ENVIRONMENT["dashboard_port"]
+            raise ConfigurationError(f"{name} must be a port from 1 to 65535, got {self.dashboard_port}")
+        host = self.dashboard_host
+        if not host or any(character.isspace() or character in "/@?#" for character in host):
+            name = ENVIRONMENT["dashboard_host"]
+            raise ConfigurationError(f"{name} must be a host name or address such as 127.0.0.1 or ::1, got {host!r}")
 
 
 def _parse(name: str, raw: str, kind: type) -> Any:

@@ -28,12 +28,23 @@ def test_help_lists_every_command_with_what_it_does() -> None:
     result = khabar("--help")
     assert result.returncode == 0
     listed = listed_commands(result.stdout.decode())
-    assert set(listed) == {"broker", "worker", "trends", "produce", "consume", "topics", "replay", "enrich", "demo"}
+    assert set(listed) == {
+        "broker",
+        "worker",
+        "trends",
+        "dashboard",
+        "produce",
+        "consume",
+        "topics",
+        "replay",
+        "enrich",
+        "demo",
+    }
     assert all(len(description) > 20 for description in listed.values())
 
 
 @pytest.mark.parametrize(
-    "command", ["broker", "worker", "trends", "produce", "consume", "topics", "replay", "enrich", "demo"]
+    "command", ["broker", "worker", "trends", "dashboard", "produce", "consume", "topics", "replay", "enrich", "demo"]
 )
 def test_each_command_explains_itself_with_an_example(command: str) -> None:
     result = khabar(command, "--help")

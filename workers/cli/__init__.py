@@ -51,6 +51,10 @@ def run(arguments: argparse.Namespace, settings: Settings) -> int:
             from workers.cli.trends import trends
 
             return trends(settings)
+        case "dashboard":
+            from workers.cli.dashboard import dashboard
+
+            return dashboard(settings, host=arguments.host, port=arguments.port)
         case "produce":
             from workers.cli.produce import produce
 

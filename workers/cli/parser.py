@@ -34,6 +34,7 @@ examples:
   khabar broker --engine kafka --data-dir kafka-data &   # Apache Kafka, durable (after `make kafka`)
   khabar worker                                 # the stream worker (run several for more throughput)
   khabar trends                                 # the trending entities of each closed window
+  khabar dashboard                              # a live page: trends, stories, throughput (127.0.0.1:9401)
   khabar produce seeds/articles.jsonl           # send raw articles
   khabar consume --max 5                        # read enriched articles as JSON Lines
   khabar topics                                 # Khabar's topics, their sizes, and the worker group's lag
@@ -161,6 +162,21 @@ example:
   KAFKA_BOOTSTRAP_SERVERS=kafka:9092 KHABAR_TRENDS_LATENESS=600 khabar trends
 """
 
+DASHBOARD_HELP = """\
+Serve a page that updates itself every few seconds: the trending entities of the latest closed
+window of each type (KHABAR_TOPIC_TRENDS) with sparklines of their counts over recent windows, the
+latest stories with their outlets and counts of articles and duplicates (KHABAR_TOPIC_ENRICHED,
+grouped by story_id when the records carry it, else each article its own story), and the records per
+second in, enriched and dead-lettered (from the topics' end offsets). It reads from a bounded stretch
+before each topic's end, joins no consumer group and commits nothing. The page, /api/state (JSON) and
+/health are served on KHABAR_DASHBOARD_HOST:KHABAR_DASHBOARD_PORT (127.0.0.1:9401) until Ctrl-C.
+
+examples:
+  khabar dashboard
+  khabar dashboard --port 8080
+  KHABAR_DASHBOARD_HOST=0.0.0.0 khabar dashboard    # reachable from other machines
+"""
+
 
 def settings_listing() -> str:
     """Every environment variable of the settings with its default, for `khabar worker --help`."""
@@ -240,6 +256,10 @@ def build_parser() -> argparse.ArgumentParser:
     command("worker", "run the stream worker against KAFKA_BOOTSTRAP_SERVERS", WORKER_HELP + "\n" + settings_listing())
 
     command("trends", "publish the trending entities of each closed window (articles.entity-trends)", TRENDS_HELP)
+
+    dashboard = command("dashboard", "serve a live page of trends, stories and throughput", DASHBOARD_HELP)
+    dashboard.add_argument("--port", type=port, default=None, help="port (default: KHABAR_DASHBOARD_PORT, 9401)")
+    dashboard.add_argument("--host", default=None, help="address (default: KHABAR_DASHBOARD_HOST, 127.0.0.1)")
 
     produce = command("produce", "send raw articles (JSON Lines) to the input topic", PRODUCE_HELP)
     produce.add_argument("path", help="JSON Lines file, or - for standard input")
