@@ -25,6 +25,7 @@ from tests.integration.harness import WorkerProcess, isolated_environment, read_
 from workers import clients
 from workers.contract.schemas import MENTION_SCHEMA, TREND_SCHEMA, schema_errors
 from workers.settings import Settings
+from workers.stream.trends import ensure_trends_topics
 from workers.trends.windows import iso, parse_time_ms
 
 pytestmark = pytest.mark.integration
@@ -53,8 +54,10 @@ def environment(broker: dict[str, str], tmp_path: Path) -> dict[str, str]:
 
 @pytest.fixture
 def settings(environment: dict[str, str]) -> Settings:
+    """Khabar's topics and the job's, as the job creates them: a test that reads the state topic before the
+    job made it would have the broker auto-create it with its own partition count."""
     settings = Settings.from_env(environment)
-    clients.ensure_topics(settings)
+    ensure_trends_topics(settings)
     return settings
 
 

@@ -91,15 +91,17 @@ def window_records(
     """(key, entity-trend.v1 record) of each type mentioned in `window` ending with bucket `end`."""
     first = end - window.buckets + 1
     sums = window_sums(counts_of, first, end)
+    tops = {kind: ranked(sums, kind, scoring.top) for kind in TYPES}
+    # One pass each over the window one bucket earlier and the baseline, for the top entities of every type.
+    keys = {key for top in tops.values() for key, _ in top}
+    previous = window_sums(counts_of, first - 1, end - 1, keys)
+    baseline_last = first - 1
+    baseline = window_sums(counts_of, baseline_last - scoring.baseline_buckets + 1, baseline_last, keys)
     records = []
     for kind in TYPES:
-        top = ranked(sums, kind, scoring.top)
+        top = tops[kind]
         if not top:
             continue
-        keys = {key for key, _ in top}
-        previous = window_sums(counts_of, first - 1, end - 1, keys)
-        baseline_last = first - 1
-        baseline = window_sums(counts_of, baseline_last - scoring.baseline_buckets + 1, baseline_last, keys)
         entities = []
         for rank, (key, total) in enumerate(top, start=1):
             before = previous[key].mentions if key in previous else 0
