@@ -7,8 +7,10 @@ the process that owns input partition 0 publishes, on `articles.entity-trends`, 
 hour and the day ending with it, each type's top entities (`workers.trends.ranking`).
 
 State, and why the counts are exact. No Faust table (its recovery can commit past unprocessed records:
-faust-streaming #596, #606) and no offsets committed for the group's sake: the state lives in one
-compacted topic, `<app id>-trends-state`, with the input's partition count (`workers.trends.state`).
+faust-streaming #596, #606), and no resuming from the group's committed offsets: a kafka-python consumer
+with manual offsets, one loop (poll, count, store, checkpoint, publish) whose every step can be read
+and proved, and the state in one compacted topic, `<app id>-trends-state`, with the input's partition
+count (`workers.trends.state`).
 Input partition `p` owns its entities (the input is keyed by entity) and writes only to partition `p`
 of it, in order, each write acknowledged before the next:
 
@@ -20,7 +22,7 @@ The counts of open buckets are in memory only. A process that gets `p` (at start
 another, after a rebalance) reads the state topic to its end, restores `p`'s counts from its latest
 checkpoint (empty: the buckets open there are rebuilt) and reads `p` from the checkpoint's offset.
 Every record from that offset on was either counted into a bucket that is open at the checkpoint (all
-of whose records lie at or after the offset, so it is rebuilt whole, each `mention_id` once) or belongs
+of whose records lie at or after the offset, so it is rebuilt whole, each `mention_id` once in it) or belongs
 to a bucket closed at the checkpoint (stored in step 1 before the checkpoint, or empty: the record is
 late, as it was the first time; counted as replayed). Reading on from there makes the same decision for
 each record as the first reading did, because the watermark is a function of the partition's own
@@ -29,8 +31,14 @@ key with the same value. A crash at any point leaves some checkpoint whose bucke
 counts of every bucket are those of one uninterrupted reading. Nothing is lost (no checkpoint passes a
 record of an open bucket) and nothing counted twice (a bucket is either stored whole or rebuilt whole).
 
-The group's committed offsets (the checkpoint's offset, committed after it) only show the lag; resuming
-reads the checkpoint, which the broker cannot lose half of: Tansu, for one, drops commit metadata.
+A rebalance: the group's callbacks run inside the consumer's poll and only take note; the loop then
+reads the new partitions' checkpoints and seeks them (paused until then, so nothing of them is counted
+before). A revoked partition's counts are dropped unwritten: its next owner reads again what was read
+since its last checkpoint. Two processes that both think they own `p` for a while (one dropped from
+the group without knowing) write the same buckets under the same keys, and checkpoints each of which
+is a consistent state. The group's committed offsets (each checkpoint's offset, committed after it)
+only show the lag: resuming reads the checkpoint, a record the broker keeps whole (Tansu, for one,
+drops commit metadata).
 
 The window records are published by the owner of input partition 0 once every partition's checkpoint
 closes a bucket, for every bucket since the `published` marker (state partition 0), written after
