@@ -211,12 +211,19 @@ def test_a_planted_burst_tops_its_type_with_exact_counts(settings: Settings, tmp
     assert all(schema_errors(MENTION_SCHEMA, record) == [] for record in warm_up + window)
     repeats = window[:25]  # at-least-once input: the same mentions again
     job = trends_process(settings, tmp_path / "trends.log")
+    ticks = WINDOW + BUCKET_MS + 10 * 60_000  # in the bucket two after the window
     try:
         send_mentions(settings, warm_up + window + repeats)
-        advance_watermarks(settings, WINDOW + BUCKET_MS + 10 * 60_000)
-        by_key = trend_records(settings, {bucket_key(WINDOW, kind) for kind in TYPES}, job)
+        advance_watermarks(settings, ticks)
+        trend_records(settings, {bucket_key(WINDOW, kind) for kind in TYPES}, job)
+        # A mention of the closed window now is late: counted as such, not in the window published.
+        send_mentions(settings, [mention("late-1", 0, *BURST, "late-source", WINDOW + 60_000)])
+        advance_watermarks(settings, ticks + 2 * BUCKET_MS)  # publishes the ticks' bucket
+        by_key = trend_records(settings, {bucket_key(ticks, "MISC")}, job)
     finally:
         job.stop()
+    [stopped] = [line for line in job.log().splitlines() if "trends stopped after" in line]
+    assert " 1 late," in stopped, stopped
     top = by_key[bucket_key(WINDOW, "PER")][0]["top"][0]
     print(f"burst window: {top['mentions']} mentions, {top['articles']} articles, {top['sources']} sources")
     assert (top["normalized"], top["mentions"], top["articles"], top["sources"]) == (BURST[1], 54, 40, 5)
