@@ -11,7 +11,7 @@ CAMEL_TOOLS := camel-tools==1.6.0
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: setup demo test lint unit thorough integration integration-tansu integration-kafka kafka kcat model folds evaluate \
-	bench bench-tagger clean
+	bench bench-tagger clean chromium dashboard-screenshot
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet --no-deps $(CAMEL_TOOLS)
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) chromium
+
+# Debian's Chromium, which the dashboard's integration test drives headless, and a font with Arabic glyphs
+# for its pages (DejaVu Sans). Quick when both are there; the package lists are updated only if needed.
+CHROMIUM_PACKAGES := chromium fonts-dejavu-core
+chromium:
+	@{ test -x /usr/bin/chromium && fc-list :lang=ar family 2>/dev/null | grep -q .; } || \
+		$(SUDO) apt-get install -y -q --no-install-recommends $(CHROMIUM_PACKAGES) >/dev/null || \
+		{ $(SUDO) apt-get update -q >/dev/null && \
+		  $(SUDO) apt-get install -y -q --no-install-recommends $(CHROMIUM_PACKAGES) >/dev/null; }
 
 # The BiLSTM-CRF tagger's torch. On Linux PyPI serves the CUDA build; for the CPU one, set
 # PIP_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cpu first. --no-warn-conflicts: camel-tools'
@@ -80,6 +89,11 @@ evaluate: setup
 .PHONY: duplicates-eval
 duplicates-eval: setup
 	$(BIN)/python -m lab.evaluate_duplicates
+
+# docs/dashboard.png, which the README shows: the dashboard's integration test on Tansu, its screenshot kept.
+dashboard-screenshot: setup
+	KHABAR_DASHBOARD_SCREENSHOT=docs/dashboard.png $(BIN)/pytest -m integration --broker tansu \
+		tests/integration/test_dashboard.py
 
 bench: setup
 	$(BIN)/python -m lab.bench --json bench.json

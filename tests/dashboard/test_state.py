@@ -240,3 +240,13 @@ def test_the_snapshot_is_json() -> None:
     view.add_record("trends", trend(0, "PER", [("حفتر", 1, 0)]))
     view.add_offsets({"raw": 1, "enriched": 1, "dead_letter": 0})
     assert orjson.loads(orjson.dumps(view.snapshot()))["stories"]["items"][0]["story_id"] == "a1"
+
+
+def test_the_series_start_at_the_first_window_anything_is_known_of() -> None:
+    view = Dashboard(Limits(windows=6), clock=Clock())
+    view.add_record("trends", trend(20, "LOC", [("بنغازي", 2, 0)]))
+    view.add_record("trends", trend(30, "LOC", [("طرابلس", 5, 1), ("بنغازي", 3, 2)]))
+    (loc,) = view.snapshot()["trends"]["by_window"]["bucket"]
+    # 10:10 is known from 10:20's previous_mentions of بنغازي (0); nothing of 10:00 or before.
+    assert loc["series_starts"] == ["2026-12-01T10:10:00Z", "2026-12-01T10:20:00Z", "2026-12-01T10:30:00Z"]
+    assert [entity["series"] for entity in loc["top"]] == [[None, 1, 5], [0, 2, 3]]

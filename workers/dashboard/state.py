@@ -14,6 +14,7 @@ view's lock, so the feed's thread and the server's threads may call them at once
   records of the `Limits.windows` latest window starts. The latest one is shown with, for each of its
   entities, the entity's mentions in each of those windows: known where the entity is in that window's
   top, or where the next window's record gives it as `previous_mentions`; null (not drawn) elsewhere.
+  The series of one type start at the first window anything is known of.
 - **Throughput**, from the end offsets of the input, enriched and dead-letter topics: records per
   second over the last `Limits.rate_seconds`, one rate per interval for the sparklines
   (`Limits.samples` kept), and the share of dead letters among the inputs handled (enriched + dead).
@@ -348,13 +349,19 @@ class Dashboard:
                     "series": series,
                 }
             )
+        # The windows before the first one anything is known of are left out: every series of the type
+        # starts there, so one card's sparklines share their time axis.
+        known = [i for entity in entities for i, value in enumerate(entity["series"]) if value is not None]
+        first = min(known, default=len(starts) - 1)
+        for entity in entities:
+            entity["series"] = entity["series"][first:]
         return {
             "type": kind,
             "start": latest["window"].get("start"),
             "end": latest["window"].get("end"),
             "mentions": latest.get("mentions"),
             "entities_counted": latest.get("entities_counted"),
-            "series_starts": [iso(start) for start in starts],
+            "series_starts": [iso(start) for start in starts[first:]],
             "top": entities,
         }
 

@@ -103,6 +103,14 @@
     return iso.replace("T", " ").replace(/:\d\dZ$/, " UTC").replace(/Z$/, " UTC");
   }
 
+  // A window as people read it: "2026-12-01 16:10–16:20 UTC" (the end's date too when it differs).
+  function span(start, end) {
+    if (!start || !end) return "";
+    const [startDay, startTime] = time(start).split(" ");
+    const [endDay, endTime] = time(end).split(" ");
+    return `${startDay} ${startTime}–${endDay === startDay ? "" : endDay + " "}${endTime} UTC`;
+  }
+
   function replace(container, children) {
     container.replaceChildren(...children);
   }
@@ -158,13 +166,13 @@
         const [english, arabic] = TYPE_NAMES[type.type] || [type.type, ""];
         const heading = el("h3", {}, [
           el("span", {}, [el("span", { text: `${english} ` }), el("span", { text: arabic, lang: "ar", dir: "rtl" })]),
-          el("span", { class: "when", text: `${time(type.start)} – ${time(type.end)}` }),
+          el("span", { class: "when", text: span(type.start, type.end) }),
         ]);
         const rows = type.top.map((entity) => {
           const change = entity.change || 0;
           return el("tr", {}, [
             el("td", { class: "rank", text: String(entity.rank) }),
-            el("td", {}, [textOf("span", entity.text, entity.dir, "entity-name")]),
+            el("td", { class: "name" }, [textOf("span", entity.text, entity.dir, "entity-name")]),
             el("td", { class: "num", text: number(entity.mentions, 0), title: "mentions" }),
             el("td", {
               class: `num ${change > 0 ? "rise" : change < 0 ? "fall" : ""}`,
@@ -183,7 +191,7 @@
           el("th", { class: "num", text: "mentions" }),
           el("th", { class: "num", text: "change" }),
           el("th", { class: "num", text: "score" }),
-          el("th", { text: "" }),
+          el("th", { text: "recent windows" }),
         ]);
         for (const th of head.children) th.setAttribute("scope", "col");
         return el("article", { class: "type", "data-type": type.type }, [
