@@ -21,6 +21,7 @@ import orjson
 import pytest
 from kafka import TopicPartition
 
+from tests.integration.brokers import BrokerUnderTest, own_broker
 from tests.integration.harness import WorkerProcess, isolated_environment, read_until
 from workers import clients
 from workers.contract.schemas import MENTION_SCHEMA, TREND_SCHEMA, schema_errors
@@ -318,5 +319,40 @@ def test_two_jobs_share_the_partitions_and_one_leaving_mid_window_loses_nothing(
             staying.stop()
         leaving.stop()
     assert "partitions assigned" in leaving.log().split("trends stopped")[0]
+    assert_window_exact(by_key, warm_up + window, WINDOW)
+    assert_window_exact(by_key, warm_up + window, WARM_UP)
+
+
+@pytest.mark.only_on("kafka", "Tansu's memory storage loses every topic at a restart")
+def test_counts_stay_exact_across_a_broker_restart_mid_window(
+    broker_under_test: BrokerUnderTest, tmp_path: Path
+) -> None:
+    """The broker stopped and started while the job holds a window's counts: it reconnects by itself,
+    and the window comes out exact."""
+    warm_up, window = dataset(seed=18)
+    first_half, second_half = window[: len(window) // 2], window[len(window) // 2 :]
+    with own_broker(broker_under_test.engine) as (broker, broker_env):
+        environment = {
+            **isolated_environment(broker_env, tmp_path),
+            "KHABAR_TOPIC_TRENDS": f"trends-{uuid.uuid4().hex[:8]}",
+            "KHABAR_TRENDS_METRICS_PORT": "0",
+        }
+        settings = Settings.from_env(environment)
+        ensure_trends_topics(settings)
+        job = trends_process(settings, tmp_path / "trends.log")
+        try:
+            send_mentions(settings, warm_up + first_half)
+            partitions = [TopicPartition(settings.topic_entities, p) for p in range(settings.partitions)]
+            ends = {tp.partition: end for tp, end in clients.end_offsets(settings, partitions).items()}
+            read_until(
+                settings, settings.trends_state_topic, checkpoints_reached(settings, ends), 120, on_poll=job.check_alive
+            )
+            broker.stop()
+            broker.start()
+            send_mentions(settings, second_half + first_half[:30])
+            advance_watermarks(settings, WINDOW + BUCKET_MS + 10 * 60_000)
+            by_key = trend_records(settings, {bucket_key(WINDOW, kind) for kind in TYPES}, job)
+        finally:
+            job.stop()
     assert_window_exact(by_key, warm_up + window, WINDOW)
     assert_window_exact(by_key, warm_up + window, WARM_UP)

@@ -458,25 +458,29 @@ class TrendsJob:
 
     def _write(self, topic: str, writes: Sequence[tuple[int | None, str, Any]]) -> None:
         """Send each (partition, key, value or None) and wait until the broker has them all; again on failure."""
+        if not writes:
+            return
         delay = RETRY_FIRST_DELAY
         while True:
-            if not writes:
-                return
-            futures = [
-                self._producer.send(
-                    topic, key=key.encode(), value=None if value is None else orjson.dumps(value), partition=partition
-                )
-                for partition, key, value in writes
-            ]
-            self._producer.flush()
             try:
+                futures = [
+                    self._producer.send(
+                        topic,
+                        key=key.encode(),
+                        value=None if value is None else orjson.dumps(value),
+                        partition=partition,
+                    )
+                    for partition, key, value in writes
+                ]
+                self._producer.flush()
                 for future in futures:
                     future.get(timeout=clients.DELIVERY_SECONDS)
                 return
-            except KafkaError as error:
+            except KafkaError as error:  # a send refused at once (no metadata) or a delivery failed
                 if self.stopping.is_set():
                     raise BrokerError(
-                        f"writing to {topic} failed while stopping ({error}); nothing was checkpointed"
+                        f"writing to {topic} failed while stopping ({error}); "
+                        "its partitions resume from their last checkpoints"
                     ) from None
                 log.warning("writing to %s failed (%s); sending again in %.1fs", topic, error, delay)
                 time.sleep(delay)
