@@ -22,7 +22,8 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -33,8 +34,11 @@ import pytest
 
 from tests.integration.cli import Record, interrupted, send, started
 from tests.integration.harness import isolated_environment, khabar
+from workers import clients
 from workers.brokers import free_port
 from workers.contract.schemas import ENRICHED_SCHEMA, TREND_SCHEMA, schema_errors
+from workers.dashboard.feed import BACKLOG
+from workers.dashboard.state import Limits
 from workers.settings import Settings
 from workers.stream.trends import ensure_trends_topics
 
@@ -213,13 +217,21 @@ def state_until(url: str, holds: Any, timeout: float, process: subprocess.Popen[
     raise AssertionError(f"the dashboard's state did not get there within {timeout}s: {json.dumps(state)[:3000]}")
 
 
+Start = Callable[..., tuple[str, subprocess.Popen[str]]]
+
+
 @pytest.fixture
-def dashboard(environment: dict[str, str], settings: Settings) -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    port = free_port()
-    process = started({**environment, "KHABAR_DASHBOARD_PORT": str(port)}, "dashboard")
-    try:
-        yield f"http://127.0.0.1:{port}/", process
-    finally:
+def start_dashboard(environment: dict[str, str], settings: Settings) -> Iterator[Start]:
+    """Starts `khabar dashboard` on a free port (with `extra` settings); its URL and process. Stopped after."""
+    processes: list[subprocess.Popen[str]] = []
+
+    def start(**extra: str) -> tuple[str, subprocess.Popen[str]]:
+        port = free_port()
+        processes.append(started({**environment, "KHABAR_DASHBOARD_PORT": str(port), **extra}, "dashboard"))
+        return f"http://127.0.0.1:{port}/", processes[-1]
+
+    yield start
+    for process in processes:
         if process.poll() is None:
             process.kill()
             process.communicate()
@@ -246,7 +258,7 @@ class Elements(HTMLParser):
         self._open: list[tuple[str, dict[str, str], list[str]]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = (tag, {name: value or "" for name, value in attrs}, [])
+        element: tuple[str, dict[str, str], list[str]] = (tag, {name: value or "" for name, value in attrs}, [])
         self.found.append(element)
         if tag not in self.VOID:
             self._open.append(element)
@@ -279,14 +291,14 @@ def png_size(path: Path) -> tuple[int, int]:
 def test_the_page_shows_trends_stories_and_throughput_in_headless_chromium(
     settings: Settings,
     environment: dict[str, str],
-    dashboard: tuple[str, subprocess.Popen[str]],
+    start_dashboard: Start,
     chromium: Path,
     tmp_path: Path,
 ) -> None:
     records = enriched_records(environment, tmp_path)
     send(settings, settings.topic_enriched, [Record(orjson.dumps(r), r["id"].encode()) for r in records])
     send(settings, settings.topic_trends, [Record(orjson.dumps(r), key.encode()) for key, r in trend_records()])
-    url, process = dashboard
+    url, process = start_dashboard()  # after the records: read from before the ends
 
     state = state_until(
         url,
@@ -358,3 +370,33 @@ def test_the_page_shows_trends_stories_and_throughput_in_headless_chromium(
     _, stderr = interrupted(process)
     assert process.returncode == 0, stderr[-3000:]
     assert "Traceback" not in stderr and "khabar dashboard on http://127.0.0.1:" in stderr
+
+
+def test_it_reads_a_bounded_stretch_before_the_end_and_finds_topics_made_after_it_started(
+    settings: Settings, start_dashboard: Start
+) -> None:
+    backlog = BACKLOG["enriched"]
+    records = [
+        Record(orjson.dumps({"id": f"e{i}", "title": f"خبر رقم {i}", "source": "الوسط"}), b"e%d" % i, partition=0)
+        for i in range(backlog + 60)
+    ]
+    send(settings, settings.topic_enriched, records)
+    later_topic = f"late-trends-{uuid.uuid4().hex[:8]}"
+    url, process = start_dashboard(KHABAR_TOPIC_TRENDS=later_topic)
+
+    state = state_until(url, lambda s: s["status"]["read"].get("enriched", 0) >= backlog, 60, process)
+    time.sleep(3)  # nothing more comes
+    state = state_until(url, lambda s: True, 10, process)
+    assert state["status"]["read"]["enriched"] == backlog
+    stories = state["stories"]
+    assert stories["count"] == Limits().stories
+    # Without published_at, by record time: the records of one send share their milliseconds, then by id.
+    assert {item["story_id"] for item in stories["items"]} <= {f"e{i}" for i in range(60, backlog + 60)}
+    assert state["trends"]["by_window"]["bucket"] == []
+
+    late = replace(settings, topic_trends=later_topic)
+    clients.require_topics(late, [later_topic], create=True)
+    key, trend = next((key, record) for key, record in reversed(trend_records()) if record["type"] == "PER")
+    send(late, later_topic, [Record(orjson.dumps(trend), key.encode())])
+    state = state_until(url, lambda s: bool(s["trends"]["by_window"]["bucket"]), 60, process)
+    assert state["trends"]["by_window"]["bucket"][0]["top"][0]["text"] == "خليفة حفتر"

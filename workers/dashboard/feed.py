@@ -28,6 +28,12 @@ log = logging.getLogger(__name__)
 #: Records read back from each partition's end at start: enough for the view's stories and windows
 #: (a window start has one record per type and window name: 12 a bucket, 288 for 24 buckets).
 BACKLOG = {"enriched": 200, "trends": 300}
+#: The roles whose end offsets are sampled for the rates.
+SAMPLED = ("raw", "enriched", "dead_letter")
+#: What reading offsets raises when the broker is gone or lost the topics: kafka-python's errors, Khabar's
+#: BrokerError (`clients.end_offsets`' time limit), and the KeyError kafka-python 3.0's ListOffsets raises
+#: for a partition it has no metadata of (seen on a Tansu restarted under a running dashboard).
+UNREADABLE = (KafkaError, KhabarError, KeyError)
 TOPICS_EVERY = 10.0
 
 
@@ -101,7 +107,13 @@ class Feed(threading.Thread):
                     self._sample()
                     next_sample = now + self._interval
                 if reader.assignment():
-                    for batch in reader.poll(timeout_ms=250).values():
+                    try:
+                        batches = reader.poll(timeout_ms=250)
+                    except KafkaError as error:
+                        self._view.set_problem(f"reading failed: {describe(error)}")
+                        self._stopping.wait(1.0)
+                        continue
+                    for batch in batches.values():
                         for record in batch:
                             self._view.add_record(self._role_of[record.topic], record.value, record.timestamp)
                 else:
@@ -111,44 +123,56 @@ class Feed(threading.Thread):
             admin.close()
 
     def _find_topics(self, admin: KafkaAdminClient, reader: KafkaConsumer) -> None:
+        """Partitions of the topics not found yet; those to read are read from `BACKLOG` before their end."""
         try:
             existing = set(admin.list_topics())
             wanted = [t for t in self._topics.values() if t in existing and t not in self._partitions]
             found = {
                 topic["name"]: [TopicPartition(topic["name"], p["partition_index"]) for p in topic["partitions"]]
                 for topic in (admin.describe_topics(wanted) if wanted else [])
+                if topic["partitions"]
             }
         except KafkaError as error:
             self._view.set_problem(f"the topics could not be listed: {error}")
             return
+        assigned = reader.assignment()
         new = [tp for topic, partitions in found.items() if topic in self._role_of for tp in partitions]
+        new = [tp for tp in new if tp not in assigned]
         try:
             ends = clients.end_offsets(self._settings, new) if new else {}
             starts = reader.beginning_offsets(new) if new else {}
-        except (KhabarError, KafkaError) as error:
-            self._view.set_problem(f"the ends of {', '.join(sorted(found))} could not be read: {error}")
+        except UNREADABLE as error:
+            self._view.set_problem(f"the ends of {', '.join(sorted(found))} could not be read: {describe(error)}")
             return
         self._partitions.update(found)
         if not new:
             return
-        reader.assign([*reader.assignment(), *new])
+        reader.assign([*assigned, *new])
         for partition in new:
             back = BACKLOG[self._role_of[partition.topic]]
             reader.seek(partition, max(starts[partition], ends[partition] - back))
-        log.info("reading %s", ", ".join(sorted(found)))
+        log.info("reading %s", ", ".join(sorted({tp.topic for tp in new})))
 
     def _sample(self) -> None:
-        sampled = [
-            tp for role in ("raw", "enriched", "dead_letter") for tp in self._partitions.get(self._topics[role], [])
-        ]
+        """The end offsets summed per role. When they cannot be read (the broker gone, or restarted
+        without the topics: Tansu's memory storage), the topics are looked for again."""
+        sampled = [tp for role in SAMPLED for tp in self._partitions.get(self._topics[role], [])]
+        if not sampled:
+            self._view.add_offsets(dict.fromkeys(SAMPLED))
+            return
         try:
-            ends = clients.end_offsets(self._settings, sampled) if sampled else {}
-        except (KhabarError, KafkaError) as error:
-            self._view.set_problem(str(error) or type(error).__name__)
+            ends = clients.end_offsets(self._settings, sampled)
+        except UNREADABLE as error:
+            self._view.set_problem(f"the end offsets could not be read: {describe(error)}")
+            self._partitions.clear()
             return
         totals: dict[str, int | None] = {}
-        for role in ("raw", "enriched", "dead_letter"):
+        for role in SAMPLED:
             partitions = self._partitions.get(self._topics[role])
             totals[role] = sum(ends[tp] for tp in partitions) if partitions else None
         self._view.add_offsets(totals)
         self._view.set_problem(None)
+
+
+def describe(error: BaseException) -> str:
+    return str(error) or type(error).__name__
