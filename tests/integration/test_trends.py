@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import random
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ from kafka import TopicPartition
 from tests.integration.brokers import BrokerUnderTest, own_broker
 from tests.integration.harness import WorkerProcess, isolated_environment, read_until
 from workers import clients
+from workers.brokers import free_port
 from workers.contract.schemas import MENTION_SCHEMA, TREND_SCHEMA, schema_errors
 from workers.settings import Settings
 from workers.stream.trends import ensure_trends_topics
@@ -207,10 +211,19 @@ def trends_process(settings: Settings, log_path: Path) -> WorkerProcess:
     return WorkerProcess(TRENDS_JOB, settings, log_path)
 
 
+def scrape(port: int, path: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
 def test_a_planted_burst_tops_its_type_with_exact_counts(settings: Settings, tmp_path: Path) -> None:
     warm_up, window = dataset(seed=15)
     assert all(schema_errors(MENTION_SCHEMA, record) == [] for record in warm_up + window)
     repeats = window[:25]  # at-least-once input: the same mentions again
+    settings = replace(settings, trends_metrics_port=free_port())
     job = trends_process(settings, tmp_path / "trends.log")
     ticks = WINDOW + BUCKET_MS + 10 * 60_000  # in the bucket two after the window
     try:
@@ -221,10 +234,16 @@ def test_a_planted_burst_tops_its_type_with_exact_counts(settings: Settings, tmp
         send_mentions(settings, [mention("late-1", 0, *BURST, "late-source", WINDOW + 60_000)])
         advance_watermarks(settings, ticks + 2 * BUCKET_MS)  # publishes the ticks' bucket
         by_key = trend_records(settings, {bucket_key(ticks, "MISC")}, job)
+        assert scrape(settings.trends_metrics_port, "/ready") == (200, "ready\n")
+        status, metrics = scrape(settings.trends_metrics_port, "/metrics")
     finally:
         job.stop()
     [stopped] = [line for line in job.log().splitlines() if "trends stopped after" in line]
     assert " 1 late," in stopped, stopped
+    assert status == 200
+    assert 'khabar_trends_input_records_total{outcome="late"} 1.0' in metrics
+    assert 'khabar_trends_input_records_total{outcome="duplicate"} 25.0' in metrics
+    assert 'khabar_trends_windows_published_total{window="bucket"}' in metrics
     top = by_key[bucket_key(WINDOW, "PER")][0]["top"][0]
     print(f"burst window: {top['mentions']} mentions, {top['articles']} articles, {top['sources']} sources")
     assert (top["normalized"], top["mentions"], top["articles"], top["sources"]) == (BURST[1], 54, 40, 5)
