@@ -250,3 +250,9 @@ def test_the_series_start_at_the_first_window_anything_is_known_of() -> None:
     # 10:10 is known from 10:20's previous_mentions of بنغازي (0); nothing of 10:00 or before.
     assert loc["series_starts"] == ["2026-12-01T10:10:00Z", "2026-12-01T10:20:00Z", "2026-12-01T10:30:00Z"]
     assert [entity["series"] for entity in loc["top"]] == [[None, 1, 5], [0, 2, 3]]
+
+
+def test_the_view_loads_no_kafka_client() -> None:
+    from tests.test_layering import KAFKA, loaded_after_importing
+
+    assert loaded_after_importing(["workers.dashboard.state"], KAFKA) == []
