@@ -199,10 +199,14 @@ def bucket_key(start_ms: int, kind: str) -> str:
     return f"bucket|{iso(start_ms)}|{kind}"
 
 
-def assert_window_exact(by_key: dict[str, list[dict[str, Any]]], records: list[dict[str, Any]], start_ms: int) -> None:
-    expected = expected_records(records, start_ms, start_ms + BUCKET_MS)
+def assert_window_exact(
+    by_key: dict[str, list[dict[str, Any]]], records: list[dict[str, Any]], start_ms: int, name: str = "bucket"
+) -> None:
+    """Each type's record of the window `name` starting at `start_ms` has the exact top 10 of `records`."""
+    length = {"bucket": BUCKET_MS, "hour": 3_600_000}[name]
+    expected = expected_records(records, start_ms, start_ms + length)
     for kind in TYPES:
-        published = by_key[bucket_key(start_ms, kind)]
+        published = by_key[f"{name}|{iso(start_ms)}|{kind}"]
         assert all(value == published[0] for value in published), "a window record published again must not change"
         assert counts_of(published[0]) == expected[kind], kind
 
@@ -250,6 +254,8 @@ def test_a_planted_burst_tops_its_type_with_exact_counts(settings: Settings, tmp
     assert top["previous_mentions"] == 0 and top["change"] == 54 and top["score"] > 10
     assert_window_exact(by_key, warm_up + window, WINDOW)
     assert_window_exact(by_key, warm_up + window, WARM_UP)
+    # the hour that ends with the burst's bucket holds both buckets
+    assert_window_exact(by_key, warm_up + window, WINDOW + BUCKET_MS - 3_600_000, "hour")
 
 
 def checkpoints_reached(settings: Settings, ends: dict[int, int]) -> Callable[[list[Any]], bool]:
