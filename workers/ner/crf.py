@@ -46,14 +46,15 @@ from workers.ner.features import (
     make_extractor,
 )
 from workers.ner.models import open_model
+from workers.text.caches import TAGGER_WORDS
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MODEL_DIR = Path(__file__).parent / "model"
 MODEL_FILE = "model.crfsuite"
 
-#: Word types the tagger keeps computed (about 0.5 kB each); past it, the least recently used are forgotten.
-WORD_TABLE_LIMIT = 100_000
+#: Word types the tagger keeps computed; past it, the least recently used are forgotten.
+WORD_TABLE_LIMIT = TAGGER_WORDS
 
 Scores = npt.NDArray[np.float64]
 Ids = npt.NDArray[np.intp]

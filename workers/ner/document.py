@@ -31,6 +31,7 @@ from workers.ner import OUTSIDE
 from workers.ner.normal_form import strip_proclitic
 from workers.ner.spans import bio_spans
 from workers.ner.words import NEVER_NAMES
+from workers.text.caches import RULE_WORDS
 from workers.text.clitics import proclitic_readings
 from workers.text.normalize import normalize_arabic_word
 
@@ -111,7 +112,7 @@ def _entity_first_word(word: str, rules: DocumentRules) -> str:
     return strip_proclitic(word) if rules.clitics else word
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=RULE_WORDS)
 def _clitic_forms(word: str) -> tuple[str, ...]:
     """The forms a word of the text may match an entity's first word in: itself, then without proclitics."""
     return (word, *(reading.stem for reading in proclitic_readings(word)))

@@ -16,6 +16,7 @@ from workers.ner import EntityTagger, RuleLayer
 from workers.ner.resources import Resources
 from workers.ner.spans import bio_spans
 from workers.ner.words import FUNCTION_WORDS, RANKS, TIME_WORDS, TITLES
+from workers.text.caches import RULE_WORDS
 from workers.text.clitics import ARTICLE, proclitic_readings
 from workers.text.normalize import normalize_arabic_word
 
@@ -45,7 +46,7 @@ def _stems(word: str) -> list[str]:
     return [word, *(reading.stem for reading in proclitic_readings(word, MIN_STEM_LETTERS, any_order=True))]
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=RULE_WORDS)
 def _is_institution(word: str) -> bool:
     return any(
         stem in INSTITUTION_NOUNS or (stem.startswith(ARTICLE) and stem[len(ARTICLE) :] in INSTITUTION_NOUNS)
@@ -53,7 +54,7 @@ def _is_institution(word: str) -> bool:
     )
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=RULE_WORDS)
 def _is_institution_token(token: str) -> bool:
     """`_is_institution` of a token as written."""
     return _is_institution(normalize_arabic_word(token))
@@ -119,7 +120,7 @@ class InstitutionTagger(RuleLayer):
     def __init__(self, tagger: EntityTagger, resources: Resources) -> None:
         super().__init__(tagger)
 
-        @lru_cache(maxsize=65_536)
+        @lru_cache(maxsize=RULE_WORDS)
         def known_place(word: str) -> bool:
             return is_place(word, resources)
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from workers.ner import EntityTagger, RuleLayer
 from workers.ner.resources import Resources
+from workers.text.caches import RULE_WORDS
 from workers.text.clitics import proclitic_readings
 from workers.text.normalize import normalize_arabic_word
 
@@ -32,7 +33,7 @@ class PlaceTagger(RuleLayer):
     def __init__(self, tagger: EntityTagger, resources: Resources) -> None:
         super().__init__(tagger)
 
-        @lru_cache(maxsize=65_536)
+        @lru_cache(maxsize=RULE_WORDS)
         def listed_place(token: str) -> bool:
             types = resources.gazetteer_types(normalize_arabic_word(token))
             return "LOC" in types and not types & {"PER", "PER_first", "PER_last"}

@@ -8,6 +8,7 @@ weights an article touches are ever read, and the scores are py3langid's own.
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ import py3langid
 from py3langid.langid import LanguageIdentifier
 
 from workers.errors import ModelError
+from workers.text.caches import LANGUAGE_WALKS
 from workers.text.mapped import open_arrays
 
 UNDETERMINED = "und"
@@ -30,8 +32,6 @@ ARABIC = "ar"
 ARABIC_VARIETIES = frozenset({ARABIC, "arz", "ary"})
 # Language id is linear in the text's length and settles long before the end of an article.
 SAMPLE_CHARS = 2_000
-# Remembered automaton walks (one per distinct state and word); forgotten all at once beyond this.
-WALK_CACHE_LIMIT = 200_000
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "data"
 #: The stored model's metadata: py3langid's version and labels, the arrays' digests.
@@ -73,8 +73,10 @@ class _RememberingIdentifier(LanguageIdentifier):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # state -> word -> (features emitted over the word and the space after it, state reached)
-        self._walks: dict[int, dict[bytes, tuple[list[int], int]]] = {}
+        # state -> word -> (features emitted over the word and the space after it, state reached);
+        # forgotten all at once past LANGUAGE_WALKS. The features are kept as a C array: as a list
+        # of Python ints they took about 700 bytes a walk.
+        self._walks: dict[int, dict[bytes, tuple[array[int], int]]] = {}
         self._remembered = 0
 
     def _raw_score(self, text: bytes) -> Any:
@@ -84,7 +86,7 @@ class _RememberingIdentifier(LanguageIdentifier):
     def feature_counts(self, text: bytes) -> Counter[int] | None:
         """The features the automaton emits over `text`, counted in order of first emission."""
         walks = self._walks
-        if self._remembered > WALK_CACHE_LIMIT:
+        if self._remembered > LANGUAGE_WALKS:
             walks.clear()
             self._remembered = 0
         *words, last = text.split(b" ")
@@ -103,9 +105,9 @@ class _RememberingIdentifier(LanguageIdentifier):
         emitted += self._walk(state, last)[0]
         return Counter(emitted) if emitted else None
 
-    def _walk(self, state: int, data: bytes) -> tuple[list[int], int]:
+    def _walk(self, state: int, data: bytes) -> tuple[array[int], int]:
         transitions, rows, outputs = self.tk_nextmove, self._rowbase, self.tk_output
-        emitted = []
+        emitted = array("I")
         for byte in data:
             state = transitions[rows[state] + byte]
             if outputs[state] >= 0:

@@ -27,6 +27,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 
+from workers.text.caches import NORMALIZED_WORDS
 from workers.text.charsets import ARABIC_DIACRITICS, COMBINING_MADDA_HAMZA, JOINERS, TATWEEL, ZWJ, ZWNJ
 
 ALEF = "\u0627"
@@ -93,7 +94,7 @@ def normalize_other(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=NORMALIZED_WORDS)
 def normalize_arabic_word(word: str) -> str:
     """`normalize_arabic` for one token, cached: news vocabulary repeats heavily."""
     return normalize_arabic(word)
