@@ -14,7 +14,7 @@ from workers import clients
 from workers.cli.commands import load_pipeline
 from workers.cli.demo import seed_articles
 from workers.contract.records import Entity, FileSource, RawArticle
-from workers.contract.schemas import schema_errors
+from workers.contract.schemas import ENRICHED_SCHEMA, schema_errors
 from workers.errors import EnrichmentTimeout
 from workers.ner.crf import CrfTagger
 from workers.ner.normal_form import EntityNormalForm, split_proclitic
@@ -72,7 +72,7 @@ def test_entities_index_the_published_text(pipeline: Pipeline) -> None:
     assert record["entities"][-1]["proclitic"] == "ل"
     for entity in record["entities"]:
         assert record[entity["field"]][entity["start"] : entity["end"]] == entity["text"]
-    assert schema_errors("article.enriched.v1.1", record) == []
+    assert schema_errors(ENRICHED_SCHEMA, record) == []
 
 
 def test_entity_normal_form_drops_the_proclitic(pipeline: Pipeline) -> None:
@@ -114,7 +114,7 @@ def test_every_odd_article_is_enriched_with_exact_offsets(pipeline: Pipeline) ->
     for line in (DATA / "odd_articles.jsonl").read_bytes().splitlines():
         enriched = pipeline.enrich(RawArticle(orjson.loads(line)))
         record = enriched.article
-        assert schema_errors("article.enriched.v1.1", record) == [], record["id"]
+        assert schema_errors(ENRICHED_SCHEMA, record) == [], record["id"]
         for entity in record["entities"]:
             assert record[entity["field"]][entity["start"] : entity["end"]] == entity["text"]
         assert all(schema_errors("entity-mention.v1.1", mention) == [] for mention in enriched.mentions)
@@ -126,8 +126,16 @@ def test_raw_fields_keep_their_place_and_the_enrichment_follows(pipeline: Pipeli
     assert list(record) == [
         *("id", "body", "feed_rank", "tokens", "title"),
         *("language", "normalized", "entities", "distinct_entities", "countries", "dedupe_key", "enrichment"),
+        *("duplicate_of", "story_id"),
     ]
+    assert (record["duplicate_of"], record["story_id"]) == (None, None)  # the stories decide them (routing)
     assert (record["feed_rank"], record["tokens"]) == (3, {"title": 1, "body": 1})
+
+
+def test_the_words_of_each_field_are_the_published_texts_tokens_title_first(pipeline: Pipeline) -> None:
+    enriched = enrich(pipeline, body="قال <b>الوزير</b> نعم", title="عنوان الخبر")
+    assert enriched.words == (["عنوان", "الخبر"], ["قال", "الوزير", "نعم"])
+    assert enrich(pipeline, body="خبر").words == (["خبر"],)
 
 
 def test_a_failing_tagger_raises_out_of_enrich() -> None:
@@ -237,7 +245,7 @@ def test_entity_spans_start_after_their_proclitic(trimming: Pipeline) -> None:
         assert_drawn_exactly(record, entity)
         # The span and `normalized` follow one decision: the span normalizes to the normal form.
         assert normalize_arabic(entity["text"]) == entity["normalized"]
-    assert schema_errors("article.enriched.v1.1", record) == []
+    assert schema_errors(ENRICHED_SCHEMA, record) == []
 
 
 def test_kirkuk_keeps_its_first_letter(trimming: Pipeline) -> None:
@@ -300,7 +308,7 @@ def test_reads_shipped_data_the_founding_article_draws_no_entity_with_its_procli
     assert [output.kind for output in outputs][:1] == ["enriched"]
     record = orjson.loads(outputs[0].value)
     mentions = [orjson.loads(output.value) for output in outputs[1:]]
-    assert schema_errors("article.enriched.v1.1", record) == []
+    assert schema_errors(ENRICHED_SCHEMA, record) == []
     assert all(schema_errors("entity-mention.v1.1", mention) == [] for mention in mentions)
     for entity in record["entities"]:
         assert_drawn_exactly(record, entity)
@@ -326,7 +334,7 @@ def test_arabic_that_py3langid_calls_egyptian_is_arabic_normalized_and_tagged() 
     assert record["normalized"]["body"] == body.replace("مرمى", "مرمي")
     assert [(e["type"], e["text"]) for e in record["entities"]] == [("LOC", "البرازيل")]
     assert [m["language"] for m in enriched.mentions] == ["ar"]
-    assert schema_errors("article.enriched.v1.1", record) == []
+    assert schema_errors(ENRICHED_SCHEMA, record) == []
 
 
 def test_persian_is_published_with_its_zero_width_non_joiners(pipeline: Pipeline) -> None:
@@ -337,7 +345,7 @@ def test_persian_is_published_with_its_zero_width_non_joiners(pipeline: Pipeline
     assert record["language"] == {"code": "fa", "confidence": record["language"]["confidence"]}
     assert record["normalized"] == {"title": record["title"], "body": record["body"]}
     assert record["entities"] == []
-    assert schema_errors("article.enriched.v1.1", record) == []
+    assert schema_errors(ENRICHED_SCHEMA, record) == []
 
 
 JOINERS_OUT = str.maketrans("", "", "\u200c\u200d")

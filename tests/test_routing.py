@@ -10,11 +10,12 @@ import orjson
 import pytest
 
 from workers.contract.records import FileSource
-from workers.contract.schemas import schema_errors
+from workers.contract.schemas import ENRICHED_SCHEMA, STORY_ENTRY_SCHEMA, schema_errors
 from workers.ner.normal_form import EntityNormalForm
 from workers.pipeline import Pipeline
 from workers.routing import Output, route
 from workers.settings import MIB
+from workers.stories.decider import StoryDecider
 from workers.text.language import LanguageDetector
 
 SOURCE: FileSource = {"file": "input.jsonl", "line": 7}
@@ -66,7 +67,7 @@ def test_an_article_becomes_its_enriched_record_then_one_record_per_mention(pipe
 
     assert [output.kind for output in outputs] == ["enriched", "entity", "entity", "entity"]
     enriched, *mentions = (orjson.loads(output.value) for output in outputs)
-    assert schema_errors("article.enriched.v1.1", enriched) == []
+    assert schema_errors(ENRICHED_SCHEMA, enriched) == []
     assert all(schema_errors("entity-mention.v1.1", mention) == [] for mention in mentions)
     assert [mention["entity"]["text"] for mention in mentions] == ["سرت", "خالد المحجوب", "سرت"]
     assert (outputs[0].key, outputs[0].dedupe_key) == (b"a-1", enriched["dedupe_key"])
@@ -143,3 +144,68 @@ def test_an_article_over_the_time_limit_is_dead_lettered_as_a_timeout(detector: 
     assert (letter["error"]["kind"], letter["article_id"]) == ("enrichment_timeout", "slow")
     assert "0.05 s" in letter["error"]["message"]
     assert "traceback" not in letter["error"]
+
+
+STORY_BODY = " ".join(
+    [
+        "قال العميد خالد المحجوب في سرت اليوم إن الوحدات الأمنية انتشرت في الأحياء الجنوبية للمدينة",
+        "وأضاف أن الحكومة خصصت مبلغا كبيرا لإعادة بناء المدارس والمستشفيات التي تضررت خلال الأشهر الماضية",
+    ]
+)
+
+
+def stories() -> StoryDecider:
+    return StoryDecider.empty(0.35, 6 * 3600.0, 1000)
+
+
+def test_without_stories_the_two_fields_are_null_and_no_entry_goes_out(pipeline: Pipeline) -> None:
+    outputs = route(pipeline, orjson.dumps(ARTICLE), SOURCE, MIB, MIB)
+    enriched = orjson.loads(outputs[0].value)
+    assert (enriched["duplicate_of"], enriched["story_id"]) == (None, None)
+    assert "story" not in [output.kind for output in outputs]
+
+
+def test_a_republication_names_its_original_and_its_entry_goes_out_last(pipeline: Pipeline) -> None:
+    decider = stories()
+    original = {
+        "id": "o-1",
+        "title": "انتشار أمني في سرت",
+        "body": STORY_BODY,
+        "source": "وكالة",
+        "published_at": "2026-12-01T08:00:00Z",
+    }
+    copy = {
+        "id": "c-1",
+        "title": "سرت: انتشار أمني",
+        "body": "سرت (رويترز) - " + STORY_BODY,
+        "source": "صحيفة",
+        "published_at": "2026-12-01T08:30:00Z",
+    }
+    first = route(pipeline, orjson.dumps(original), SOURCE, MIB, MIB, decider, received_at=0)
+    second = route(pipeline, orjson.dumps(copy), SOURCE, MIB, MIB, decider, received_at=0)
+    assert [output.kind for output in second][-1] == "story"
+    records = [orjson.loads(outputs[0].value) for outputs in (first, second)]
+    assert [(r["duplicate_of"], r["story_id"]) for r in records] == [(None, "o-1"), ("o-1", "o-1")]
+    assert all(schema_errors(ENRICHED_SCHEMA, record) == [] for record in records)
+    entry = orjson.loads(second[-1].value)
+    assert schema_errors(STORY_ENTRY_SCHEMA, entry) == []
+    assert (second[-1].key, entry["id"], entry["duplicate_of"], second[-1].duplicate) == (b"c-1", "c-1", "o-1", True)
+    assert entry["time"] == 1796113800.0  # its published_at, 2026-12-01T08:30:00Z
+    # Redelivered: the same answer, though the index has more since.
+    again = route(pipeline, orjson.dumps(original), SOURCE, MIB, MIB, decider, received_at=0)
+    assert orjson.loads(again[0].value)["duplicate_of"] is None
+    assert len(decider) == 2
+
+
+def test_an_article_of_a_few_words_has_its_own_story_and_no_entry(pipeline: Pipeline) -> None:
+    outputs = route(pipeline, orjson.dumps({"id": "s-1", "body": "خبر"}), SOURCE, MIB, MIB, stories(), 1.0)
+    enriched = orjson.loads(outputs[0].value)
+    assert (enriched["duplicate_of"], enriched["story_id"]) == (None, "s-1")
+    assert "story" not in [output.kind for output in outputs]
+
+
+def test_a_dead_lettered_article_is_not_remembered(pipeline: Pipeline) -> None:
+    decider = stories()
+    outputs = route(pipeline, orjson.dumps({"id": "big", "body": STORY_BODY}), SOURCE, MIB, 100, decider, 1.0)
+    assert [output.kind for output in outputs] == ["dead_letter"]
+    assert len(decider) == 0

@@ -105,3 +105,33 @@ def test_the_trends_job_has_its_own_group_topics_and_port() -> None:
 def test_invalid_trends_settings_are_refused_with_the_variable_named(environment: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         Settings.from_env(environment)
+
+
+def test_the_stories_defaults_are_the_measured_ones_and_their_topic_is_the_apps() -> None:
+    from workers.stories.compact import MAX_ENTRIES
+    from workers.stories.index import DUPLICATE_THRESHOLD, HORIZON
+
+    settings = Settings.from_env({"KHABAR_APP_ID": "news", "KHABAR_STORIES": "OFF"})
+    defaults = Settings()
+    assert (defaults.duplicate_threshold, defaults.story_horizon) == (DUPLICATE_THRESHOLD, HORIZON)
+    assert defaults.story_max_entries == MAX_ENTRIES
+    assert (defaults.stories_on, settings.stories_on, settings.stories_topic) == (True, False, "news-stories")
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({"KHABAR_STORIES": "maybe"}, "KHABAR_STORIES must be one of on, off, got 'maybe'"),
+        ({"KHABAR_DUPLICATE_THRESHOLD": "0.05"}, "KHABAR_DUPLICATE_THRESHOLD must be between 0.1"),
+        ({"KHABAR_DUPLICATE_THRESHOLD": "1.5"}, "KHABAR_DUPLICATE_THRESHOLD must be between 0.1"),
+        ({"KHABAR_STORY_HORIZON": "0"}, "KHABAR_STORY_HORIZON must be a positive number of seconds"),
+        ({"KHABAR_STORY_HORIZON": "inf"}, "KHABAR_STORY_HORIZON must be a positive number of seconds"),
+        ({"KHABAR_STORY_MAX_ENTRIES": "0"}, "KHABAR_STORY_MAX_ENTRIES must be at least 1"),
+        ({"KHABAR_STORY_MAX_ENTRIES": "many"}, "KHABAR_STORY_MAX_ENTRIES='many' is not a valid int"),
+    ],
+)
+def test_invalid_stories_settings_are_refused_with_the_variable_named(
+    environment: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        Settings.from_env(environment)

@@ -161,6 +161,9 @@ def khabar_topics(settings: Settings) -> dict[str, dict[str, str]]:
     configs = {topic: limit for topic in settings.topics}
     if settings.dedupe_horizon > 0:
         configs[settings.changelog_topic] = {"cleanup.policy": "compact"}
+    if settings.stories_on:  # each key a new article: the broker deletes what is older than twice the horizon
+        retention = str(int(2 * settings.story_horizon * 1000))
+        configs[settings.stories_topic] = {"cleanup.policy": "compact,delete", "retention.ms": retention}
     return configs
 
 

@@ -53,10 +53,12 @@ ORIGIN: tuple[Literal["source", "url", "published_at"], ...] = ("source", "url",
 
 @dataclass(frozen=True, slots=True)
 class Enriched:
-    """The enriched article record and one entity-mention record per entity."""
+    """The enriched article record and one entity-mention record per entity; `words`, the tokens of each
+    field of the published text (title first), from which the stories sign the article (`workers.stories`)."""
 
     article: EnrichedArticle
     mentions: list[EntityMention]
+    words: tuple[Sequence[str], ...] = ()
 
 
 def per_field(values: Mapping[Field, T]) -> PerField[T]:
@@ -145,10 +147,14 @@ class Pipeline:
                 "duration_ms": round((time.perf_counter() - started) * 1000, 3),
                 "enriched_at": now_rfc3339(),
             },
+            # Decided after enrichment by the stories (`workers.routing`), or left None when they are off.
+            "duplicate_of": None,
+            "story_id": None,
         }
         if "title" in texts:
             record["title"] = texts["title"]
-        return Enriched(record, [self._mention(record, entity, summary) for entity in entities])
+        mentions = [self._mention(record, entity, summary) for entity in entities]
+        return Enriched(record, mentions, tuple(tokens[field].texts for field in fields))
 
     def _mentions(self, texts: dict[Field, str], tokens: dict[Field, Tokens], deadline: float | None) -> list[Mention]:
         """Entity mentions of every field, in field order; the sentences of all fields are tagged together."""

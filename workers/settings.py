@@ -20,6 +20,8 @@ LOG_FORMATS = ("text", "json")
 SECURITY_PROTOCOLS = ("PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL")
 #: The SASL mechanisms both Kafka clients (kafka-python for the CLI, aiokafka for the worker) speak without extras.
 SASL_MECHANISMS = ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512")
+#: KHABAR_STORIES: `on` decides duplicate_of and story_id; `off` leaves them null and follows no topic.
+STORIES = ("on", "off")
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,12 @@ class Settings:
     trends_baseline_buckets: int = 36
     #: Where `khabar trends` serves /metrics, /health and /ready (0: none); beside a worker's 9400.
     trends_metrics_port: int = 9402
+    #: Near-duplicates and stories (`workers.stories`, `workers.stream.stories`); the defaults are
+    #: `workers.stories.index`'s and `compact`'s (a test checks), not imported: settings load no numpy.
+    stories: str = "on"
+    duplicate_threshold: float = 0.35
+    story_horizon: float = 6 * 3600.0
+    story_max_entries: int = 50_000
     #: Where `khabar dashboard` serves its page (`workers.dashboard`); loopback unless asked otherwise.
     dashboard_host: str = "127.0.0.1"
     dashboard_port: int = 9401
@@ -81,6 +89,7 @@ class Settings:
         object.__setattr__(self, "log_level", self.log_level.lower())
         object.__setattr__(self, "security_protocol", self.security_protocol.upper())
         object.__setattr__(self, "sasl_mechanism", self.sasl_mechanism.upper())
+        object.__setattr__(self, "stories", self.stories.lower())
 
     def __repr__(self) -> str:
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
@@ -97,6 +106,15 @@ class Settings:
     def changelog_topic(self) -> str:
         """The compacted topic that records which dedupe keys were published (`workers.stream.published`)."""
         return f"{self.app_id}-published-changelog"
+
+    @property
+    def stories_topic(self) -> str:
+        """The compacted topic of story index entries every worker follows (`workers.stream.stories`)."""
+        return f"{self.app_id}-stories"
+
+    @property
+    def stories_on(self) -> bool:
+        return self.stories == "on"
 
     @property
     def trends_group(self) -> str:
@@ -149,6 +167,7 @@ class Settings:
             ("log_format", LOG_FORMATS),
             ("security_protocol", SECURITY_PROTOCOLS),
             ("sasl_mechanism", ("", *SASL_MECHANISMS)),
+            ("stories", STORIES),
         ):
             if getattr(self, name) not in allowed:
                 shown = ", ".join(value for value in allowed if value)
@@ -163,6 +182,21 @@ class Settings:
                 )
         self._validate_trends()
         self._validate_dashboard()
+        self._validate_stories()
+
+    def _validate_stories(self) -> None:
+        # The story thresholds (0.1, and 0.05 with shared entities) must stay below the duplicate threshold.
+        if not 0.1 <= self.duplicate_threshold <= 1:
+            name = ENVIRONMENT["duplicate_threshold"]
+            raise ConfigurationError(
+                f"{name} must be between 0.1 (the story threshold) and 1, got {self.duplicate_threshold}"
+            )
+        if not 0 < self.story_horizon < float("inf"):
+            name = ENVIRONMENT["story_horizon"]
+            raise ConfigurationError(f"{name} must be a positive number of seconds, got {self.story_horizon}")
+        if self.story_max_entries < 1:
+            name = ENVIRONMENT["story_max_entries"]
+            raise ConfigurationError(f"{name} must be at least 1, got {self.story_max_entries}")
 
     def _validate_trends(self) -> None:
         for name in ("trends_top", "trends_baseline_buckets"):

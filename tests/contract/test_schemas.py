@@ -79,7 +79,12 @@ def without_descriptions(value: object) -> object:
 
 
 @pytest.mark.parametrize(
-    ("old", "new"), [("article.enriched.v1", "article.enriched.v1.1"), ("entity-mention.v1", "entity-mention.v1.1")]
+    ("old", "new"),
+    [
+        ("article.enriched.v1", "article.enriched.v1.1"),
+        ("article.enriched.v1.1", "article.enriched.v1.2"),
+        ("entity-mention.v1", "entity-mention.v1.1"),
+    ],
 )
 def test_version_1_1_only_adds_to_version_1(old: SchemaName, new: SchemaName) -> None:
     """Every field of v1 is in v1.1 as v1 defines it, and still required where v1 requires it."""

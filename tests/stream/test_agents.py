@@ -16,7 +16,9 @@ from aiokafka.errors import KafkaConnectionError
 
 from workers.contract.wire import Headers
 from workers.pipeline import Pipeline
+from workers.routing import OutputKind
 from workers.settings import Settings
+from workers.stories.decider import StoryDecider
 from workers.stream import agents
 from workers.stream.app import create_app
 from workers.stream.metrics import StreamMetrics
@@ -39,8 +41,11 @@ class RecordingProducer:
     """
 
     def __init__(self, failures: int = 0) -> None:
-        self.sent: dict[str, list[tuple[bytes | None, Any]]] = {"enriched": [], "entities": [], "dead_letter": []}
-        self.headers: dict[str, list[Headers]] = {"enriched": [], "entities": [], "dead_letter": []}
+        topics = ("enriched", "entities", "dead_letter", "stories")
+        self.sent: dict[str, list[tuple[bytes | None, Any]]] = {topic: [] for topic in topics}
+        self.headers: dict[str, list[Headers]] = {topic: [] for topic in topics}
+        #: Every send in order, as (topic, key).
+        self.order: list[tuple[str, bytes | None]] = []
         self.failures = failures
 
     async def send(
@@ -50,6 +55,7 @@ class RecordingProducer:
             self.failures -= 1
             raise KafkaConnectionError("broker went away")
         self.sent[topic].append((key, orjson.loads(value or b"null")))
+        self.order.append((topic, key))
         self.headers[topic].append(headers)
         delivered: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         delivered.set_result(None)
@@ -93,15 +99,22 @@ async def run_agent(
     tagger: PlaceTagger | None = None,
     published: PublishedKeys | None = None,
     tagger_for: Callable[[RecordingProducer], PlaceTagger] | None = None,
+    stories: StoryDecider | None = None,
 ) -> AgentRun:
     settings = Settings.from_env({}, batch_size=4, batch_seconds=0.01)
     topics = agents.declare_topics(app, settings)
-    routed = agents.Topics(topics.raw, {"enriched": "enriched", "entity": "entities", "dead_letter": "dead_letter"})
+    names: dict[OutputKind, str] = {
+        "enriched": "enriched",
+        "entity": "entities",
+        "dead_letter": "dead_letter",
+        "story": "stories",
+    }
+    routed = agents.Topics(topics.raw, names)
     producer = RecordingProducer(enriched_failures)
     metrics = StreamMetrics()
     tagger = tagger_for(producer) if tagger_for else tagger
     pipeline = Pipeline(LanguageDetector.load(), tagger or PlaceTagger())
-    agent = agents.EnrichAgent(pipeline, routed, producer.send, settings, metrics, published)
+    agent = agents.EnrichAgent(pipeline, routed, producer.send, settings, metrics, published, stories)
     faust_agent = app.agent(topics.raw, name=f"enrich-under-test-{len(app.agents)}")(agent)
     async with faust_agent.test_context() as context:
         for payload in inputs:
@@ -224,3 +237,41 @@ def test_a_records_outputs_are_sent_while_the_next_record_of_its_batch_is_enrich
     run = asyncio.run(run_agent(app, inputs, tagger_for=make_tagger))
     assert [key for key, _ in run.sent["enriched"]] == [b"w-1", b"w-2"], "in the order of the batch"
     assert tagger is not None and tagger.waited_for == [1], "w-1 was sent before w-2 was tagged"
+
+
+STORY = "اجتماع أمني في سرت اليوم بحضور قادة الوحدات العسكرية وممثلين عن المجلس البلدي لبحث خطة تأمين المدينة"
+
+
+def test_each_article_gets_its_story_decided_in_the_batchs_order_and_its_entry_sent_with_its_outputs(
+    app: faust.App,
+) -> None:
+    stories = StoryDecider.empty(0.35, 6 * 3600.0, 100)
+    inputs = [
+        orjson.dumps({"id": "s-1", "body": STORY, "source": "أ"}),
+        orjson.dumps({"id": "s-2", "body": "سرت (وكالات) - " + STORY, "source": "ب"}),
+        orjson.dumps({"id": "s-3", "body": STORY + " وقال مسؤول إن الاجتماع سيستمر", "source": "ج"}),
+        orjson.dumps({"id": "s-4", "body": "خبر"}),
+    ]
+    run = asyncio.run(run_agent(app, inputs, stories=stories))
+    answers = [(key, value["duplicate_of"], value["story_id"]) for key, value in run.sent["enriched"]]
+    assert answers == [(b"s-1", None, "s-1"), (b"s-2", "s-1", "s-1"), (b"s-3", "s-1", "s-1"), (b"s-4", None, "s-4")]
+    assert [key for key, _ in run.sent["stories"]] == [b"s-1", b"s-2", b"s-3"], "a few words are not indexed"
+    order = run.producer.order
+    assert order.index(("stories", b"s-1")) < order.index(("enriched", b"s-2")), "sent as it is decided"
+    assert run.sample("khabar_duplicates_total") == 2
+    assert run.sample("khabar_output_records_total", kind="story") == 3
+    assert len(stories) == 3
+
+
+def test_a_replayed_article_gets_its_first_answer_and_is_not_published_again(app: faust.App) -> None:
+    stories = StoryDecider.empty(0.35, 6 * 3600.0, 100)
+    published = PublishedKeys({}, accept_every_write, horizon=60)
+    original = orjson.dumps({"id": "o-1", "body": STORY})
+    copy = orjson.dumps({"id": "c-1", "body": "سرت (وكالات) - " + STORY})
+    first = asyncio.run(run_agent(app, [original, copy], published=published, stories=stories)).sent
+    # A redelivery with the published keys forgotten (past their horizon): published again, same answers.
+    replay = asyncio.run(run_agent(app, [copy, original], stories=stories)).sent
+    assert [(k, v["duplicate_of"]) for k, v in first["enriched"]] == [(b"o-1", None), (b"c-1", b"o-1".decode())]
+    assert sorted((k, v["duplicate_of"]) for k, v in replay["enriched"]) == [(b"c-1", "o-1"), (b"o-1", None)]
+    skipped = asyncio.run(run_agent(app, [copy], published=published, stories=stories)).sent
+    assert skipped["enriched"] == [] and skipped["stories"] == []

@@ -41,8 +41,18 @@ def test_a_batch_counts_its_inputs_outputs_by_kind_dead_letters_by_error_kind_an
 def test_every_output_kind_and_error_kind_is_exported_at_0_from_the_start() -> None:
     """So that a rate over them counts the first dead letter of a kind too."""
     sample = StreamMetrics().registry.get_sample_value
-    assert [sample("khabar_output_records_total", {"kind": kind}) for kind in get_args(OutputKind)] == [0, 0, 0]
+    assert [sample("khabar_output_records_total", {"kind": kind}) for kind in get_args(OutputKind)] == [0, 0, 0, 0]
     assert {sample("khabar_dead_letters_total", {"error_kind": kind}) for kind in get_args(ErrorKind)} == {0}
+
+
+def test_duplicates_are_counted_from_the_story_entries_delivered() -> None:
+    metrics = StreamMetrics()
+    entries = [Output("story", b"a", b"{}"), Output("story", b"b", b"{}", duplicate=True)]
+    metrics.batch_done(2, [Output("enriched", b"a", b"{}"), Output("enriched", b"b", b"{}"), *entries], 0)
+    sample = metrics.registry.get_sample_value
+    assert sample("khabar_duplicates_total") == 1
+    assert sample("khabar_output_records_total", {"kind": "story"}) == 2
+    assert metrics.totals["duplicate"] == 1
 
 
 def test_the_error_kind_is_read_from_the_dead_letters_header() -> None:
@@ -66,6 +76,8 @@ def test_names_follow_prometheus_conventions() -> None:
         "khabar_end_to_end_seconds": "histogram",
         "khabar_batch_records": "histogram",
         "khabar_consumer_lag_records": "gauge",
+        "khabar_duplicates": "counter",
+        "khabar_story_index_entries": "gauge",
         "khabar_pipeline": "info",
     }
     text = generate_latest(metrics.registry).decode()

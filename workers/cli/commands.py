@@ -82,6 +82,7 @@ def enrich(settings: Settings, path: str, out_path: str, dead_letter_path: str |
     mistake in a path is reported at once."""
     from workers.clients import output_record_limit
     from workers.routing import route
+    from workers.stories.decider import StoryDecider
 
     counts: Counter[str] = Counter()
     source_name = "<stdin>" if path == STANDARD_STREAM else path
@@ -92,9 +93,14 @@ def enrich(settings: Settings, path: str, out_path: str, dead_letter_path: str |
     ):
         pipeline = load_pipeline(settings)
         limit = output_record_limit(settings)
+        # In-process: the file's articles against each other, in file order (time: published_at, else now).
+        stories = None
+        if settings.stories_on:
+            bounds = settings.story_horizon, settings.story_max_entries
+            stories = StoryDecider.empty(settings.duplicate_threshold, *bounds)
         for number, line in numbered_lines(handle):
             source: FileSource = {"file": source_name, "line": number}
-            for output in route(pipeline, line, source, settings.max_record_bytes, limit):
+            for output in route(pipeline, line, source, settings.max_record_bytes, limit, stories):
                 counts[output.kind] += 1
                 if output.kind == "enriched":
                     out.write(output.value + b"\n")

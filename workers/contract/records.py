@@ -84,7 +84,7 @@ class RawArticle:
         return str(self.fields["body"])
 
 
-# --- article.enriched.v1.1 ----------------------------------------------------------------------
+# --- article.enriched.v1.2 ----------------------------------------------------------------------
 
 
 class DetectedLanguage(TypedDict):
@@ -162,7 +162,8 @@ class Enrichment(TypedDict):
 
 
 class EnrichedArticle(ArticleFields):
-    """The enriched article (article.enriched.v1.1): the raw article's fields, with title and body cleaned."""
+    """The enriched article (article.enriched.v1.2): the raw article's fields, with title and body cleaned;
+    `duplicate_of` and `story_id` are None until the stories decide them (`workers.stories`)."""
 
     dedupe_key: str
     language: DetectedLanguage
@@ -172,6 +173,8 @@ class EnrichedArticle(ArticleFields):
     distinct_entities: list[DistinctEntity]
     countries: list[str]
     enrichment: Enrichment
+    duplicate_of: str | None
+    story_id: str | None
 
 
 # --- entity-mention.v1.1 ------------------------------------------------------------------------

@@ -23,16 +23,19 @@ SchemaName = Literal[
     "article.raw.v1",
     "article.enriched.v1",
     "article.enriched.v1.1",
+    "article.enriched.v1.2",
     "entity-mention.v1",
     "entity-mention.v1.1",
     "place.v1",
     "dead-letter.v1",
     "entity-trend.v1",
+    "story-entry.v1",
 ]
 #: What Khabar writes now; the earlier versions stay in the package for consumers that still read them.
-ENRICHED_SCHEMA: SchemaName = "article.enriched.v1.1"
+ENRICHED_SCHEMA: SchemaName = "article.enriched.v1.2"
 MENTION_SCHEMA: SchemaName = "entity-mention.v1.1"
 TREND_SCHEMA: SchemaName = "entity-trend.v1"
+STORY_ENTRY_SCHEMA: SchemaName = "story-entry.v1"
 
 _RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})")
 

@@ -5,7 +5,9 @@ been delivered (Faust's `take_events` acks when the loop body finishes, so the b
 delivery reports). Enrichment is CPU work, so it runs in a worker thread, a batch at a time: the
 event loop stays free to heartbeat and send, and the consumer keeps its place in the group.
 Articles published within the dedupe horizon (a replay after a crash or a rebalance) are
-skipped: see `workers.stream.published`.
+skipped: see `workers.stream.published`. With stories on, the thread decides each article's
+`duplicate_of` and `story_id` in the batch's order, and the article's index entry is one more output
+of the batch, to the stories topic: see `workers.stream.stories`.
 """
 
 from __future__ import annotations
@@ -33,10 +35,12 @@ from workers.errors import KhabarError
 from workers.pipeline import Pipeline
 from workers.routing import Output, OutputKind, route
 from workers.settings import Settings
+from workers.stories.decider import StoryDecider
 from workers.stream.health import Readiness
 from workers.stream.metrics import StreamMetrics
 from workers.stream.progress import Progress
 from workers.stream.published import ChangelogFollower, PublishedKeys
+from workers.stream.stories import follow_stories, story_decider
 from workers.stream.topic_watch import CHECK_EVERY_SECONDS, TopicsReplaced, TopicWatch
 
 log = logging.getLogger(__name__)
@@ -76,6 +80,7 @@ def declare_topics(app: faust.App, settings: Settings) -> Topics:
         "enriched": settings.topic_enriched,
         "entity": settings.topic_entities,
         "dead_letter": settings.topic_dead_letter,
+        "story": settings.stories_topic,
     }
     return Topics(raw, outputs)
 
@@ -114,8 +119,10 @@ class EnrichAgent:
         settings: Settings,
         metrics: StreamMetrics,
         published: PublishedKeys | None = None,
+        stories: StoryDecider | None = None,
     ) -> None:
         self._pipeline = pipeline
+        self._stories = stories
         self._topics = topics
         self._send = send
         self._settings = settings
@@ -184,12 +191,12 @@ class EnrichAgent:
         """
         loop = asyncio.get_running_loop()
         ready: asyncio.Queue[list[Output] | Exception] = asyncio.Queue()
-        work = [(event.value or b"", message_source(event.message)) for event in events]
+        work = [(event.value or b"", message_source(event.message), event.message.timestamp) for event in events]
 
         def enrich_all() -> None:
-            for payload, source in work:
+            for payload, source, timestamp in work:
                 try:
-                    routed: list[Output] | Exception = self._route(payload, source)
+                    routed: list[Output] | Exception = self._route(payload, source, timestamp)
                 except Exception as error:  # handed to the loop, which raises it
                     loop.call_soon_threadsafe(ready.put_nowait, error)
                     return
@@ -211,11 +218,11 @@ class EnrichAgent:
     def _count_retry(self) -> None:
         self._metrics.send_retries.inc()
 
-    def _route(self, payload: bytes, source: TopicSource) -> list[Output]:
+    def _route(self, payload: bytes, source: TopicSource, timestamp: float) -> list[Output]:
+        settings = self._settings
         with self._metrics.enrichment_seconds.time():
-            return route(
-                self._pipeline, payload, source, self._settings.max_record_bytes, output_record_limit(self._settings)
-            )
+            limit = output_record_limit(settings)
+            return route(self._pipeline, payload, source, settings.max_record_bytes, limit, self._stories, timestamp)
 
     def _unless_published(self, routed: list[Output], partition: int, published: list[tuple[str, int]]) -> list[Output]:
         """A record's outputs, or none if its article was published within the horizon or earlier in
@@ -286,7 +293,8 @@ def register(
     topics = declare_topics(app, settings)
     send = producer_send(app)
     published = published_keys(send, settings) if settings.dedupe_horizon > 0 else None
-    agent = EnrichAgent(pipeline, topics, send, settings, metrics, published)
+    stories = story_decider(settings) if settings.stories_on else None
+    agent = EnrichAgent(pipeline, topics, send, settings, metrics, published, stories)
     app.agent(topics.raw, name="enrich")(agent)
 
     if published is not None:
@@ -315,7 +323,11 @@ def register(
                     len(published),
                 )
 
-    watch = TopicWatch(settings, [*settings.topics, *([settings.changelog_topic] if published else [])])
+    if stories is not None:
+        follow_stories(settings, stories, readiness, metrics)
+
+    followed = [*([settings.changelog_topic] if published else []), *([settings.stories_topic] if stories else [])]
+    watch = TopicWatch(settings, [*settings.topics, *followed])
 
     @app.timer(interval=CHECK_EVERY_SECONDS)
     async def check_topics() -> None:

@@ -82,6 +82,16 @@ class StreamMetrics:
             ["topic", "partition"],
             registry=registry,
         )
+        self.duplicates = Counter(
+            "khabar_duplicates",
+            "Articles published as a near-duplicate of an earlier one (duplicate_of set)",
+            registry=registry,
+        )
+        self.story_index_entries = Gauge(
+            "khabar_story_index_entries",
+            "Entries in the worker's story index (this worker's and the others', within the horizon)",
+            registry=registry,
+        )
         self.pipeline = Info("khabar_pipeline", "The versions of what enriches the articles", registry=registry)
         ProcessCollector(registry=registry)
         # Every kind is exported from the start, at 0: a rate over a series that appears later misses its first count.
@@ -108,15 +118,20 @@ class StreamMetrics:
         # labelled increment takes the metric's lock.
         kinds: Tally[str] = Tally()
         letters: Tally[str] = Tally()
+        duplicates = 0
         for output in outputs:
             kinds[output.kind] += 1
             if output.kind == "dead_letter":
                 letters[error_kind(output)] += 1
+            duplicates += output.duplicate
         for kind, count in kinds.items():
             self.output_records.labels(kind).inc(count)
         for kind, count in letters.items():
             self.dead_letters.labels(kind).inc(count)
         self.totals.update(kinds)
+        if duplicates:
+            self.duplicates.inc(duplicates)
+            self.totals["duplicate"] += duplicates
         if replays_skipped:
             self.replays_skipped.inc(replays_skipped)
             self.totals["replay_skipped"] += replays_skipped

@@ -24,7 +24,7 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable, Collection, Iterable, MutableMapping
-from typing import Any
+from typing import Any, Protocol
 
 import orjson
 from kafka import KafkaConsumer, TopicPartition
@@ -109,14 +109,33 @@ def _read_to_high_watermark(consumer: KafkaConsumer, partition: TopicPartition) 
     return high_watermark is not None and consumer.position(partition) >= high_watermark
 
 
-class ChangelogFollower(threading.Thread):
-    """Reads the changelog of published keys from the beginning into `keys`, then keeps following it."""
+class Applies(Protocol):
+    """What a changelog follower feeds: each record's key and JSON value (None: a tombstone)."""
 
-    def __init__(self, settings: Settings, keys: PublishedKeys, poll_ms: int = 200) -> None:
-        super().__init__(name="published-keys", daemon=True)
+    def apply(self, key: str, entry: Any) -> None: ...
+
+
+class ChangelogFollower(threading.Thread):
+    """Reads the changelog of published keys from the beginning into `keys`, then keeps following it.
+
+    `topic` and `what` let it follow another compacted topic of JSON records the same way (the story
+    index's, `workers.stream.stories`).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        keys: Applies,
+        poll_ms: int = 200,
+        topic: str | None = None,
+        what: str = "the changelog of published keys",
+    ) -> None:
+        super().__init__(name="published-keys" if topic is None else f"follow-{topic}", daemon=True)
         self._settings = settings
         self._keys = keys
         self._poll_ms = poll_ms
+        self._topic = topic or settings.changelog_topic
+        self._what = what
         self._caught_up = threading.Event()
         self._stopping = threading.Event()
         self.records_read = 0
@@ -137,7 +156,7 @@ class ChangelogFollower(threading.Thread):
         # A fetch of an empty changelog waits this long at the broker: the worker's start waits for it.
         consumer = clients.consumer(self._settings, fetch_max_wait_ms=self._settings.fetch_wait_ms)
         try:
-            topic = self._settings.changelog_topic
+            topic = self._topic
             partitions = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or ())]
             consumer.assign(partitions)
             consumer.seek_to_beginning(*partitions)
@@ -150,7 +169,7 @@ class ChangelogFollower(threading.Thread):
                 if not self._caught_up.is_set() and all(_read_to_high_watermark(consumer, tp) for tp in partitions):
                     self._caught_up.set()
         except Exception:
-            log.exception("reading the changelog of published keys failed; replays may be published again")
+            log.exception("reading %s failed; what it holds is no longer followed", self._what)
             self._caught_up.set()
         finally:
             consumer.close()
