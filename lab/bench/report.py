@@ -49,11 +49,20 @@ def _drain_line(name: str, run: dict[str, Any]) -> str:
     )
 
 
+def _per_cpu_ratio(run: dict[str, Any], other: dict[str, Any]) -> str:
+    mine, theirs = run["records_per_worker_cpu_second"], other["records_per_worker_cpu_second"]
+    return f"   {mine / theirs:.3f} per CPU-s" if mine and theirs else ""
+
+
 def render_stream(stream: dict[str, Any]) -> list[str]:
     enrich, latency = stream["enrich"], stream["latency"]
     return [
         f"stream, one worker, {enrich['records']} pre-filled articles (load {_load(stream['load_average_before'])})",
         _drain_line("enrich worker", enrich),
+        _drain_line("  stories off", stream["enrich_without_stories"]),
+        f"  {'stories on / off':<18} "
+        f"{enrich['records_per_second'] / stream['enrich_without_stories']['records_per_second']:8.3f} per s"
+        + _per_cpu_ratio(enrich, stream["enrich_without_stories"]),
         _drain_line("pass-through", stream["pass_through"]),
         f"  {'enrich / pass':<18} {stream['enrich_share_of_pass_through']:8.3f}",
         f"  latency at {latency['rate_per_second']:.1f} articles/s for {latency['seconds']:.0f}s "

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -239,12 +239,16 @@ def run_stream(
     timeout: float,
     profile_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """Enrich vs pass-through throughput on the same records, then latency of both at half the enrich rate.
+    """Enrich (stories on, as configured, then off) vs pass-through throughput on the same records, then
+    latency of enrich and pass-through at half the enrich rate.
 
     The pass-through latency is what the transport alone costs at that rate (Faust's fetch wait
     included), so the difference is what enrichment adds.
     """
     enrich = measure_drain(settings, "enrich", ENRICH_WORKER, records, scratch, 1, timeout, profile_dir)
+    without_stories = measure_drain(
+        replace(settings, stories="off"), "enrich-no-stories", ENRICH_WORKER, records, scratch, 1, timeout
+    )
     pass_through = measure_drain(settings, "pass-through", PASS_THROUGH_WORKER, records, scratch, 1, timeout)
     rate = latency.rate or enrich["records_per_second"] / 2
     latency_records = make_records(1 + max(2, round(rate * (latency.warmup_seconds + latency.seconds))))
@@ -256,6 +260,7 @@ def run_stream(
 
     return {
         "enrich": enrich,
+        "enrich_without_stories": without_stories,
         "pass_through": pass_through,
         "enrich_share_of_pass_through": enrich["records_per_second"] / pass_through["records_per_second"],
         "latency": measure("latency-enrich", ENRICH_WORKER, profile_dir),

@@ -67,7 +67,7 @@ def test_stream_and_scale_parts(broker: dict[str, str], tmp_path: Path, monkeypa
     results, table = run_bench([*arguments, "--bootstrap-servers", broker["KAFKA_BOOTSTRAP_SERVERS"]], tmp_path)
 
     stream, scale = results["stream"], results["scale"]
-    for run in (stream["enrich"], stream["pass_through"], *scale["runs"]):
+    for run in (stream["enrich"], stream["enrich_without_stories"], stream["pass_through"], *scale["runs"]):
         assert run.keys() >= DRAIN_KEYS
         assert run["records"] == 20
     # Duplicates are reported, not asserted: at-least-once allows them after a rebalance under load.
@@ -81,5 +81,5 @@ def test_stream_and_scale_parts(broker: dict[str, str], tmp_path: Path, monkeypa
         assert (
             LATENCY_KEYS == latency["produce_to_consumer_ms"].keys() == latency["produce_to_enriched_record_ms"].keys()
         )
-    assert "pass-through" in table and "2 workers" in table
+    assert "pass-through" in table and "2 workers" in table and "stories on / off" in table
     assert "two workers / one per CPU-s" in table
