@@ -37,6 +37,7 @@ from workers.routing import Output, OutputKind, route
 from workers.settings import Settings
 from workers.stories.decider import StoryDecider
 from workers.stream.health import Readiness
+from workers.stream.memory import MemoryReturner
 from workers.stream.metrics import StreamMetrics
 from workers.stream.progress import Progress
 from workers.stream.published import ChangelogFollower, PublishedKeys
@@ -129,6 +130,7 @@ class EnrichAgent:
         self._metrics = metrics
         self._published = published
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="enrich")
+        self._return_memory = MemoryReturner()
         #: Why the worker must stop (its topics were replaced); retries end when it is set.
         self.stopped_by: KhabarError | None = None
 
@@ -201,6 +203,7 @@ class EnrichAgent:
                     loop.call_soon_threadsafe(ready.put_nowait, error)
                     return
                 loop.call_soon_threadsafe(ready.put_nowait, routed)
+            self._return_memory()  # the batch's garbage, freed, back to the system now and then
 
         enriching = loop.run_in_executor(self._executor, enrich_all)
         try:
