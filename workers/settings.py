@@ -79,7 +79,7 @@ class Settings:
     stories: str = "on"
     duplicate_threshold: float = 0.35
     story_horizon: float = 6 * 3600.0
-    story_max_entries: int = 50_000
+    story_max_entries: int = 32_768
     #: Where `khabar dashboard` serves its page (`workers.dashboard`); loopback unless asked otherwise.
     dashboard_host: str = "127.0.0.1"
     dashboard_port: int = 9401

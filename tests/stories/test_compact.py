@@ -96,3 +96,14 @@ def test_expired_entries_free_their_slots() -> None:
     index.observe("late", other, 3 * HORIZON, ENTITIES, other_count)
     assert len(index) == 1
     assert index.observe("copy", sig, 3 * HORIZON + 1, ENTITIES, count).duplicate_of is None
+
+
+def test_past_65535_entries_the_band_tables_take_wider_cells() -> None:
+    small, large = CompactStoryIndex(max_entries=1000), CompactStoryIndex(max_entries=70_000)
+    sig, count = article_signature(ORIGINAL_TITLE, body(ORIGINAL))
+    copy, copy_count = article_signature(*republished())
+    for index in (small, large):
+        index.observe("original", sig, 0.0, ENTITIES, count)
+        assert index.observe("copy", copy, 60.0, ENTITIES, copy_count).duplicate_of == "original"
+        assert index.memory_bytes() > 0
+    assert (small._table.dtype, large._table.dtype) == (np.uint16, np.uint32)

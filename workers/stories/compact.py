@@ -1,14 +1,15 @@
-"""The story index in compact arrays: the answers of `index.StoryIndex`, at a fifth of its memory.
+"""The story index in compact arrays: the answers of `index.StoryIndex`, at a quarter of its memory.
 
 `StoryIndex` keeps each entry as Python objects: 48 band keys in a dict (some 70 bytes a key), the
-entry, its signature array and a heap item, about 4.9 kB an entry. Here an entry is a row:
+entry, its signature array and a heap item, about 4.6 kB an entry (tracemalloc). Here an entry is a row:
 
 - its signature in one preallocated `uint32` matrix (512 bytes), its time and shingle count in arrays;
-- its slot in 48 band tables (one per band) of `DEPTH` cells per bucket (`int32`, 0 = empty, else
-  slot + 1), about 384 bytes an entry; a full bucket's further slots in a small overflow dict. A
-  bucket is a hash of the band's values; slots found in it are kept only when the band's values are
-  equal in both signatures, so the candidates are exactly those that share a band with the article, as
-  in `StoryIndex` (whose 63-bit band keys may, once in 2^63, add one more);
+- its slot in 48 band tables (one per band) of `DEPTH` cells per bucket (0 = empty, else slot + 1:
+  `uint16` up to 65,535 entries, `uint32` past that), about 192 bytes an entry at the bound; a full
+  bucket's further slots in a small overflow dict. A bucket is a hash of the band's values; slots found
+  in it are kept only when the band's values are equal in both signatures, so the candidates are exactly
+  those that share a band with the article, as in `StoryIndex` (whose 63-bit band keys may, once in
+  2^63, add one more);
 - its id, story id and `duplicate_of` in lists (a story id or an original's id is one string object
   shared by every member), its salient entities as a tuple of strings shared with the postings' keys.
 
@@ -41,8 +42,8 @@ from workers.stories.minhash import PERMUTATIONS, Signature
 
 #: Cells per bucket of a band table; buckets per band are half the capacity (two entries a bucket on average).
 DEPTH = 4
-#: Entries held at most by default (`KHABAR_STORY_MAX_ENTRIES`): about 60 MB at 1.2 kB an entry.
-MAX_ENTRIES = 50_000
+#: Entries held at most by default (`KHABAR_STORY_MAX_ENTRIES`): about 36 MB at 1.1 kB an entry, 2 a bucket.
+MAX_ENTRIES = 32_768
 _MIX = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93], dtype=np.uint64)
 
 
@@ -186,7 +187,8 @@ class CompactStoryIndex:
         self._shingles = np.zeros(capacity, dtype=np.int32)
         self._live = np.zeros(capacity, dtype=bool)
         self._buckets_per_band = 1 << max(1, (capacity // 2 - 1).bit_length())
-        self._table = np.zeros((self._bands, self._buckets_per_band, DEPTH), dtype=np.int32)
+        cell = np.uint16 if capacity < np.iinfo(np.uint16).max else np.uint32
+        self._table = np.zeros((self._bands, self._buckets_per_band, DEPTH), dtype=cell)
         self._ids = [None] * capacity
         self._stories = [""] * capacity
         self._duplicates = [None] * capacity

@@ -28,6 +28,12 @@ from workers.text.tokenize import split_tokens
 #: Words per shingle, measured on the tuning half of the evaluation set (`python -m lab.evaluate_duplicates`):
 #: 3 and 4 tie (one republication in 820 apart), 1 lets unrelated articles on one subject look alike (0.22).
 SHINGLE_SIZE = 3
+#: Cache sizes, for a worker's memory budget (`workers.text.caches`): a live feed's new words fill a cache
+#: and it stays full. `token_hash` is what the worker calls (about 200 bytes an entry, some 7 MiB);
+#: `word_form` is called on its misses, so it is kept small. At 262,144 each they held some 60 MiB
+#: after 2,000 new articles, still growing.
+TOKEN_HASHES = 32_768
+WORD_FORMS = 8_192
 
 Hashes = npt.NDArray[np.uint64]
 
@@ -41,7 +47,7 @@ _POSITION_MULTIPLIERS = np.array(
 )
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=WORD_FORMS)
 def word_form(token: str) -> str:
     """The form a token is compared by: normalized, case-folded, its proclitics taken off ("" for punctuation)."""
     if is_symbol(token):
@@ -54,7 +60,7 @@ def words(text: str) -> list[str]:
     return [form for form in map(word_form, split_tokens(text).texts) if form]
 
 
-@lru_cache(maxsize=262_144)
+@lru_cache(maxsize=TOKEN_HASHES)
 def token_hash(token: str) -> int:
     """The 64-bit hash of a token's `word_form`; 0 for punctuation (BLAKE2b gives 0 once in 2^64)."""
     form = word_form(token)
