@@ -12,7 +12,7 @@ import pytest
 
 from tests.cli.run import khabar
 from tests.data.malformed_lines import malformed_lines
-from workers.contract.schemas import schema_errors
+from workers.contract.schemas import ENRICHED_SCHEMA, schema_errors
 from workers.settings import ENVIRONMENT, Settings
 
 DATA = Path(__file__).parents[1] / "data"
@@ -96,7 +96,7 @@ def test_enrich_output_fits_the_schemas_with_exact_offsets(
     _, out, rejected = enriched_run
     for line in out.read_bytes().splitlines():
         record = orjson.loads(line)
-        assert schema_errors("article.enriched.v1.1", record) == []
+        assert schema_errors(ENRICHED_SCHEMA, record) == []
         for entity in record["entities"]:
             assert record[entity["field"]][entity["start"] : entity["end"]] == entity["text"]
     for line in rejected.read_bytes().splitlines():
@@ -109,6 +109,26 @@ def test_enrich_reads_standard_input() -> None:
     result = khabar("enrich", "-", stdin='{"id": "x", "body": "أعلنت وزارة الصحة في بغداد"}\n'.encode())
     assert result.returncode == 0
     assert orjson.loads(result.stdout)["id"] == "x"
+
+
+def test_enrich_decides_stories_within_the_file_unless_they_are_off() -> None:
+    from tests.stories.articles import ORIGINAL, ORIGINAL_TITLE, UNRELATED, UNRELATED_TITLE, body, republished
+
+    title, copy = republished()
+    lines = [
+        {"id": "original", "title": ORIGINAL_TITLE, "body": body(ORIGINAL)},
+        {"id": "copy", "title": title, "body": copy, "source": "another outlet"},
+        {"id": "unrelated", "title": UNRELATED_TITLE, "body": body(UNRELATED)},
+    ]
+    stdin = b"".join(orjson.dumps(line) + b"\n" for line in lines)
+    answers = {}
+    for stories in ("on", "off"):
+        result = khabar("enrich", "-", stdin=stdin, environment={"KHABAR_STORIES": stories})
+        assert result.returncode == 0, result.stderr.decode()[-2000:]
+        records = [orjson.loads(line) for line in result.stdout.splitlines()]
+        answers[stories] = [(record["duplicate_of"], record["story_id"]) for record in records]
+    assert answers["on"] == [(None, "original"), ("original", "original"), (None, "unrelated")]
+    assert answers["off"] == [(None, None)] * 3
 
 
 def test_unknown_options_are_refused_in_one_line() -> None:

@@ -50,3 +50,11 @@ def test_a_record_that_cannot_be_read_is_counted_and_skipped(value: Any, caplog:
     records.apply("a", record("a"))
     assert (records.refused, len(decider)) == (1, 1)
     assert "story record bad ignored" in caplog.text
+
+
+def test_an_entry_already_held_is_not_read_again() -> None:
+    decider = story_decider(Settings())
+    records = StoryRecords(decider)
+    records.apply("a", record("a"))
+    records.apply("a", {"not": "a story record"})  # keyed by an article held: not even read
+    assert (records.refused, len(decider)) == (0, 1)

@@ -62,6 +62,8 @@ class StoryRecords:
     def apply(self, key: str, entry: Any) -> None:
         if entry is None:
             return  # a tombstone: nothing to forget that the horizon has not forgotten already
+        if key in self._decider.index:
+            return  # this worker's own entry read back (or a replay's): the index keeps the first, unread
         try:
             read = from_record(entry) if isinstance(entry, dict) else None
         except StoryRecordError as error:
