@@ -20,6 +20,7 @@ from workers.text.normalize import normalize_arabic_word
 PLACE_NOUNS = frozenset({"امن", "مدينه", "بلده", "قريه", "محافظه", "ولايه", "منطقه", "اقليم", "ميناء", "مطار"})
 
 
+@lru_cache(maxsize=RULE_WORDS)
 def _governs_a_place(token: str) -> bool:
     word = normalize_arabic_word(token)
     return word in PLACE_NOUNS or any(reading.stem in PLACE_NOUNS for reading in proclitic_readings(word))

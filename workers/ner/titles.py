@@ -13,10 +13,12 @@ to them cost 0.02 PER F1.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from workers.ner import RuleLayer
 from workers.ner.spans import bio_spans
 from workers.ner.words import FUNCTION_WORDS, RANKS, TIME_WORDS, TITLES
+from workers.text.caches import RULE_WORDS
 from workers.text.clitics import CONJUNCTIONS
 from workers.text.normalize import normalize_arabic_word
 
@@ -24,6 +26,7 @@ from workers.text.normalize import normalize_arabic_word
 NAME_TOKENS = 2
 
 
+@lru_cache(maxsize=RULE_WORDS)
 def title_kind(token: str) -> str | None:
     """ "rank", "title" or None for a token as written; a leading conjunction is allowed («والعميد»)."""
     word = normalize_arabic_word(token)
