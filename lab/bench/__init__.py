@@ -169,12 +169,17 @@ class Articles:
         return as_records(self.sequence(count))
 
 
-def run_offline_part(arguments: argparse.Namespace, articles: Articles, pipeline: Pipeline) -> dict[str, Any]:
+def run_offline_part(
+    arguments: argparse.Namespace, articles: Articles, pipeline: Pipeline, settings: Settings
+) -> dict[str, Any]:
+    """The configured enrichment, stories as the worker decides them (unless KHABAR_STORIES=off)."""
     from lab.bench.offline import run_offline
+    from workers.stream.stories import story_decider
 
     warmup = int(size(arguments, "warmup"))
     payloads = encode_all(articles.sequence(warmup + int(size(arguments, "articles"))))
-    return run_offline(pipeline, payloads[:warmup], payloads[warmup:])
+    stories = story_decider(settings) if settings.stories_on else None
+    return run_offline(pipeline, payloads[:warmup], payloads[warmup:], stories=stories)
 
 
 def run_broker_parts(
@@ -236,7 +241,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
     if "offline" in parts:
         results["offline"] = {
             "load_average_before": system.load_average(),
-            **run_offline_part(arguments, articles, pipeline),
+            **run_offline_part(arguments, articles, pipeline, settings),
         }
     if any(part in parts for part in BROKER_PARTS):
         run_broker_parts(arguments, parts, articles, results)

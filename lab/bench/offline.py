@@ -1,7 +1,8 @@
 """Offline throughput on one core: the full enrichment beside the floor, on the same unseen articles.
 
 Full: `routing.route` on raw JSON bytes, i.e. decode and schema check, cleaning, language id,
-tokens, normalization, entity tagging, and the orjson encoding of every output. Floor: what any
+tokens, normalization, entity tagging, duplicates and stories (unless KHABAR_STORIES=off), and the
+orjson encoding of every output. Floor: what any
 Arabic enrichment has to pay at least: orjson decode, camel-tools normalization of title and body,
 camel-tools tokenization, orjson encode, and nothing else. full/floor says what the rest costs.
 """
@@ -20,6 +21,7 @@ from lab.camel import camel_tools_normalize_arabic, simple_word_tokenize
 from workers.contract.records import FileSource
 from workers.pipeline import Pipeline
 from workers.routing import route
+from workers.stories.decider import StoryDecider
 
 log = logging.getLogger(__name__)
 
@@ -40,11 +42,12 @@ def floor_enrich(payload: bytes) -> bytes:
     return orjson.dumps(article)
 
 
-def full_enrich(pipeline: Pipeline) -> Callable[[bytes], object]:
-    """The production path, outputs encoded, as the worker and the `enrich` command run it."""
+def full_enrich(pipeline: Pipeline, stories: StoryDecider | None = None) -> Callable[[bytes], object]:
+    """The production path, outputs encoded, as the worker and the `enrich` command run it (with
+    `stories`, duplicates and stories decided, as they are by default)."""
 
     def enrich(payload: bytes) -> object:
-        outputs = route(pipeline, payload, SOURCE, MAX_BYTES, 4 * MAX_BYTES)
+        outputs = route(pipeline, payload, SOURCE, MAX_BYTES, 4 * MAX_BYTES, stories)
         if outputs[0].kind != "enriched":
             raise ValueError(f"benchmark article was not enriched: {outputs[0].value[:300]!r}")
         return outputs
@@ -93,17 +96,21 @@ def chunks(payloads: Sequence[bytes], size: int) -> list[Sequence[bytes]]:
 
 
 def run_offline(
-    pipeline: Pipeline, warmup: Sequence[bytes], payloads: Sequence[bytes], warm_articles: int = WARM_ARTICLES
+    pipeline: Pipeline,
+    warmup: Sequence[bytes],
+    payloads: Sequence[bytes],
+    warm_articles: int = WARM_ARTICLES,
+    stories: StoryDecider | None = None,
 ) -> dict[str, Any]:
     """Warm both paths up on `warmup`, then one pass over `payloads`, each article enriched once.
 
     Every article is new to the tagger, as in a live feed, so its word caches grow as they would
     in one (they are bounded: `features.CACHE_LIMIT`), and the pass's rate includes that steady
     state. Full and floor alternate by chunks of CHUNK_ARTICLES, so that a burst of load from
-    other processes hits both alike. Then the first `warm_articles` are enriched again: the
+    other processes hits both alike. Then the last `warm_articles` are enriched again: the
     warm-cache rate, beside the headline, shows what the caches save.
     """
-    full = full_enrich(pipeline)
+    full = full_enrich(pipeline, stories)
     for payload in warmup:
         full(payload)
         floor_enrich(payload)
@@ -115,7 +122,7 @@ def run_offline(
         floor_timings.append(timed(floor_enrich, part))
         if number % 5 == 0 or number == len(parts):
             log.info("offline: %d of %d articles", sum(map(len, parts[:number])), len(payloads))
-    seen_again = payloads[:warm_articles]
+    seen_again = payloads[-warm_articles:]  # the most recent: their words are still in the bounded caches
     warm_timing = timed(full, seen_again)
     tokens = count_tokens(payloads)
     full_summary = summarize(full_timings, len(payloads), tokens)
@@ -126,6 +133,7 @@ def run_offline(
         "tokens_per_article": tokens / len(payloads),
         "bytes_per_article": sum(map(len, payloads)) / len(payloads),
         "warmup_articles": len(warmup),
+        "stories": stories is not None,
         "full": full_summary,
         "floor": floor_summary,
         "warm": summarize([warm_timing], len(seen_again), count_tokens(seen_again)),

@@ -23,7 +23,8 @@ from workers.errors import KhabarError
 #: Samples per second: enough for a 30 s stretch to show 1 % shares, little CPU for py-spy.
 SAMPLE_RATE = 100
 TOP = 15
-_LOCATION = re.compile(r" \((?:[^()]*/)?(?:site-packages|lib/python3\.\d+|workers|lab)/(.*?):\d+\)$")
+_PREFIX = re.compile(r"\((?:[^()]*/)?(?:site-packages|lib/python3\.\d+|workers|lab)/")
+_LINE = re.compile(r":\d+\)$")
 
 
 def py_spy() -> str:
@@ -63,7 +64,7 @@ def raw_output(path: Path) -> list[str]:
 
 def frame_name(frame: str) -> str:
     """`function (module/path.py)` without the line number and the install prefix."""
-    return _LOCATION.sub(r" (\1)", frame)
+    return _LINE.sub(")", _PREFIX.sub("(", frame, count=1))
 
 
 def summarize(raw: str, top: int = TOP) -> dict[str, Any]:
@@ -71,8 +72,15 @@ def summarize(raw: str, top: int = TOP) -> dict[str, Any]:
     running: Counter[str] = Counter()
     on_stack: Counter[str] = Counter()
     total = 0
+    pending = ""
     for line in raw.splitlines():
-        stack, _, count_text = line.rpartition(" ")
+        # A frame's name may hold line breaks (a module's docstring read as its name): a sample ends
+        # only at a line that ends with its count.
+        stack, _, count_text = (pending + line).rpartition(" ")
+        if not count_text.isdigit():
+            pending += line + "\n"
+            continue
+        pending = ""
         if not stack:
             continue
         count = int(count_text)

@@ -21,7 +21,8 @@ def render_offline(offline: dict[str, Any]) -> list[str]:
     full, floor, warm = offline["full"], offline["floor"], offline["warm"]
     lines = [
         f"offline, one core: {offline['articles']} articles of {offline['tokens_per_article']:.0f} tokens, "
-        f"each new, after {offline['warmup_articles']} others (load {_load(offline['load_average_before'])})",
+        f"each new, after {offline['warmup_articles']} others, stories {'on' if offline['stories'] else 'off'} "
+        f"(load {_load(offline['load_average_before'])})",
     ]
     parts = (("full enrichment", full), ("floor", floor), ("full, seen again", warm))
     for name, part in parts:

@@ -47,7 +47,7 @@ def test_timed_runs_the_work_on_each_payload_in_order() -> None:
 def test_result_of_scripted_passes(pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
     """With the clock replaced by passes of known length, every number of the result is known: three
     articles in chunks of one, full taking 3, 5 and 4 s wall (1.5, 3 and 2.5 s CPU), floor 1, 2 and 1 s
-    (0.5, 0.8, 0.5 s CPU); then the first two articles again, warm, in 2 s (1 s CPU)."""
+    (0.5, 0.8, 0.5 s CPU); then the last two articles again, warm, in 2 s (1 s CPU)."""
     scripted = {
         "full": iter([Timing(3.0, 1.5), Timing(5.0, 3.0), Timing(4.0, 2.5), Timing(2.0, 1.0)]),
         "floor": iter([Timing(1.0, 0.5), Timing(2.0, 0.8), Timing(1.0, 0.5)]),

@@ -33,5 +33,12 @@ def test_shares_are_of_all_samples() -> None:
     assert inclusive["_bootstrap (threading.py)"] == pytest.approx(0.4)
 
 
+def test_a_frame_name_with_a_line_break_is_one_frame_of_one_sample() -> None:
+    broken = f"{THREAD};<module> (The lexicon: words and what is known of each.\nMore of it.) 4\n"
+    summary = summarize(RAW + broken)
+    assert summary["samples"] == 14
+    assert dict(summary["self"])["<module> (The lexicon: words and what is known of each.\nMore of it.)"] == 4 / 14
+
+
 def test_no_samples_summarise_to_nothing() -> None:
     assert summarize("") == {"samples": 0, "self": [], "inclusive": []}

@@ -10,7 +10,7 @@ from lab.bench.report import render_targets, targets
 def results(worker_per_cpu: float | None, two_workers_per_cpu: float | None) -> dict[str, Any]:
     latency = {"p99": 120.0}
     return {
-        "offline": {"full_share_of_floor_cpu": 0.5, "full": {"articles_per_cpu_second": 100.0}},
+        "offline": {"full_share_of_floor_cpu": 0.5, "full": {"articles_per_cpu_second": 100.0}, "stories": True},
         "stream": {
             "enrich": {"records_per_worker_cpu_second": worker_per_cpu, "peak_rss_mib": [250.0]},
             "latency": {"produce_to_enriched_record_ms": latency, "peak_rss_mib": 290.0},
