@@ -17,7 +17,16 @@ from lab.bench.harness import ENRICH_WORKER, WorkerProcess, produce
 from workers import clients
 from workers.settings import Settings
 
-__all__ = ["WorkerProcess", "isolated_environment", "khabar", "produce", "read_until", "values", "worker_process"]
+__all__ = [
+    "WorkerProcess",
+    "isolated_environment",
+    "khabar",
+    "produce",
+    "read_until",
+    "values",
+    "wait_until_joined",
+    "worker_process",
+]
 
 
 def isolated_environment(broker_env: dict[str, str], data_dir: Path, partitions: int = 4) -> dict[str, str]:
@@ -52,6 +61,17 @@ def khabar(environment: dict[str, str], *arguments: str, timeout: float = 120) -
 def worker_process(environment: dict[str, str], log_path: Path) -> WorkerProcess:
     """`khabar worker` as a child process configured by `environment`, its log in `log_path`."""
     return WorkerProcess(ENRICH_WORKER, Settings.from_env(environment), log_path)
+
+
+def wait_until_joined(processes: Iterable[WorkerProcess], timeout: float = 60) -> None:
+    """Wait until every worker has been assigned partitions in its group (they log it)."""
+    processes = list(processes)
+    deadline = time.monotonic() + timeout
+    while not all(process.joined() for process in processes):
+        assert time.monotonic() < deadline, f"{len(processes)} workers should join the group within {timeout:.0f}s"
+        for process in processes:
+            process.check_alive()
+        time.sleep(0.2)
 
 
 def read_until(

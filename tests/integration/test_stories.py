@@ -15,7 +15,15 @@ from typing import Any
 import orjson
 import pytest
 
-from tests.integration.harness import WorkerProcess, isolated_environment, read_until, values, worker_process
+from tests.integration.harness import (
+    WorkerProcess,
+    isolated_environment,
+    produce,
+    read_until,
+    values,
+    wait_until_joined,
+    worker_process,
+)
 from tests.stories.articles import ORIGINAL, ORIGINAL_TITLE, UNRELATED, UNRELATED_TITLE, body
 from workers import clients
 from workers.contract.schemas import ENRICHED_SCHEMA, STORY_ENTRY_SCHEMA, schema_errors
@@ -109,10 +117,7 @@ def test_two_workers_share_the_index_whatever_partition_each_article_lands_on(
 ) -> None:
     second = worker_process(environment, tmp_path / "second.log")
     try:
-        deadline = time.monotonic() + 60
-        while not all(process.joined() for process in (worker, second)):
-            assert time.monotonic() < deadline, "both workers should join the group within a minute"
-            time.sleep(0.2)
+        wait_until_joined([worker, second])
         time.sleep(2)  # the assignment settles
         articles = with_times(story_articles())
         for number, article in enumerate(articles):
@@ -174,13 +179,13 @@ def test_every_article_keeps_its_answers_across_a_sigkill_and_a_restart(
     rng.shuffle(copied)
     expected = {o["id"]: (None, o["id"]) for o in originals}
     expected |= {c["id"]: (c["id"].split("-copy-")[0],) * 2 for c in copied}
-    produce_all(settings, produced)
+    produce(settings, produced)
     enriched_answers(settings, [o["id"] for o in originals])
     first_half, second_half = copied[:120], copied[120:]
-    produce_all(settings, [(c["id"].encode(), orjson.dumps(c)) for c in first_half])
+    produce(settings, [(c["id"].encode(), orjson.dumps(c)) for c in first_half])
     read_until(settings, settings.topic_enriched, lambda r: len(r) >= 60 + 30, timeout=120, on_poll=worker.check_alive)
     worker.kill()
-    produce_all(settings, [(c["id"].encode(), orjson.dumps(c)) for c in second_half])
+    produce(settings, [(c["id"].encode(), orjson.dumps(c)) for c in second_half])
     replacement = worker_process(environment, tmp_path / "replacement.log")
     try:
         records = read_until(
@@ -208,17 +213,6 @@ def test_every_article_keeps_its_answers_across_a_sigkill_and_a_restart(
     assert dict(by_entry) == {article: {answer} for article, answer in expected.items()}
 
 
-def produce_all(settings: Settings, records: Sequence[tuple[bytes, bytes]]) -> None:
-    producer = clients.producer(settings)
-    try:
-        futures = [producer.send(settings.topic_raw, key=key, value=value) for key, value in records]
-        producer.flush()
-        for future in futures:
-            future.get(timeout=60)
-    finally:
-        producer.close()
-
-
 @pytest.mark.only_on("kafka", "Tansu's DescribeConfigs answers no configuration for any topic")
 def test_the_stories_topic_is_compacted_and_deleted_past_twice_the_horizon(settings: Settings) -> None:
     from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
@@ -244,7 +238,7 @@ def test_with_stories_off_both_fields_are_null_and_no_topic_is_made(broker: dict
     process = worker_process(environment, tmp_path / "worker.log")
     try:
         articles = with_times(story_articles())
-        produce_all(settings, [(a["id"].encode(), orjson.dumps(a)) for a in articles])
+        produce(settings, [(a["id"].encode(), orjson.dumps(a)) for a in articles])
         answers = enriched_answers(settings, [a["id"] for a in articles])
     finally:
         process.stop()

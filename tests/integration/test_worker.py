@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from tests.data.malformed_lines import malformed_lines
-from tests.integration.harness import WorkerProcess, produce, read_until, values, worker_process
+from tests.integration.harness import WorkerProcess, produce, read_until, values, wait_until_joined, worker_process
 from workers.contract.schemas import schema_errors
 from workers.settings import Settings
 
@@ -114,10 +114,7 @@ def test_two_workers_share_the_partitions_as_one_group(
 ) -> None:
     second = worker_process(environment, tmp_path / "second.log")
     try:
-        deadline = time.monotonic() + 60
-        while not all(process.joined() for process in (worker, second)):
-            assert time.monotonic() < deadline, "both workers should join the group within a minute"
-            time.sleep(0.2)
+        wait_until_joined([worker, second])
         seeds = [orjson.loads(line) for _, line in seed_lines()]
         articles = [{**seeds[n % len(seeds)], "id": f"shared-{n:04d}"} for n in range(200)]
         produce(settings, [(a["id"].encode(), orjson.dumps(a)) for a in articles])

@@ -302,16 +302,12 @@ def register(
 
     if published is not None:
         follower = ChangelogFollower(settings, published)
-        readiness.require("the changelog of published keys is still being read", follower.is_current)
-        follower.start()
-        started = time.monotonic()
-        if not follower.wait_until_current(timeout=settings.rebalance_timeout * 10):
-            log.warning("the changelog of published keys is still being read; replays until then may repeat")
+        waited = follower.catch_up(readiness, settings.rebalance_timeout * 10, "replays until then may repeat")
         log.info(
             "%d published keys remembered (%d changelog records read in %.1fs)",
             len(published),
             follower.records_read,
-            time.monotonic() - started,
+            waited,
         )
 
         @app.timer(interval=max(1.0, settings.dedupe_horizon / 10))

@@ -31,6 +31,7 @@ from kafka import KafkaConsumer, TopicPartition
 
 from workers import clients
 from workers.settings import Settings
+from workers.stream.health import Readiness
 
 log = logging.getLogger(__name__)
 
@@ -139,6 +140,16 @@ class ChangelogFollower(threading.Thread):
         self._caught_up = threading.Event()
         self._stopping = threading.Event()
         self.records_read = 0
+
+    def catch_up(self, readiness: Readiness, timeout: float, meanwhile: str) -> float:
+        """Start following; the worker is not ready until the topic was read to its end, which this waits
+        for up to `timeout` seconds (past it, a warning says what `meanwhile` may happen). The seconds waited."""
+        readiness.require(f"{self._what} is still being read", self.is_current)
+        self.start()
+        started = time.monotonic()
+        if not self.wait_until_current(timeout):
+            log.warning("%s is still being read; %s", self._what, meanwhile)
+        return time.monotonic() - started
 
     def wait_until_current(self, timeout: float) -> bool:
         """Block until every changelog record written before the start has been read."""

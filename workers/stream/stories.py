@@ -34,7 +34,6 @@ ignores those past the horizon. Tansu keeps every record in memory (it applies n
 from __future__ import annotations
 
 import logging
-import time
 from typing import Any
 
 from workers.settings import Settings
@@ -86,18 +85,10 @@ def follow_stories(
     end. Waits for that here, as the published keys do, so that the first decisions see the others'."""
     metrics.story_index_entries.set_function(lambda: len(decider))
     records = StoryRecords(decider)
-    follower = ChangelogFollower(
-        settings, records, topic=settings.stories_topic, what=f"the story index topic {settings.stories_topic}"
+    what = f"the story index topic {settings.stories_topic}"
+    follower = ChangelogFollower(settings, records, topic=settings.stories_topic, what=what)
+    waited = follower.catch_up(
+        readiness, settings.rebalance_timeout * 10, "articles decided until then may miss earlier ones"
     )
-    readiness.require("the story index topic is still being read", follower.is_current)
-    follower.start()
-    started = time.monotonic()
-    if not follower.wait_until_current(timeout=settings.rebalance_timeout * 10):
-        log.warning("the story index topic is still being read; articles decided until then may miss earlier ones")
-    log.info(
-        "%d story index entries held (%d records read in %.1fs)",
-        len(decider),
-        follower.records_read,
-        time.monotonic() - started,
-    )
+    log.info("%d story index entries held (%d records read in %.1fs)", len(decider), follower.records_read, waited)
     return follower
