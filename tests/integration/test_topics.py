@@ -54,6 +54,7 @@ def test_topics_lists_sizes_end_offsets_and_the_groups_lag(broker: dict[str, str
         settings.topic_entities: ["2", "0", "0:0", "1:0"],
         settings.topic_dead_letter: ["2", "1", "0:0", "1:1"],
         settings.changelog_topic: ["2", "0", "0:0", "1:0"],
+        settings.stories_topic: ["2", "0", "0:0", "1:0"],
     }
     title, table = lag.split("\n", 1)
     assert title == f"group {settings.app_id} on {settings.topic_raw}:"

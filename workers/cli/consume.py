@@ -12,6 +12,7 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 
 from workers import clients
+from workers.cli.interrupts import CtrlC
 from workers.errors import KhabarError
 from workers.settings import Settings
 
@@ -47,7 +48,8 @@ def consume(settings: Settings, reading: Reading) -> int:
     clients.require_topics(settings, {reading.topic}, reading.create)
     reader = open_reader(settings, reading)
     try:
-        printed = print_records(reader, reading, sys.stdout.buffer)
+        with CtrlC().installed() as ctrl_c:
+            printed = print_records(reader, reading, sys.stdout.buffer, ctrl_c)
     finally:
         reader.close()
     print(f"{printed} records from {reading.topic}", file=sys.stderr)
@@ -101,26 +103,24 @@ def seek_start(settings: Settings, reader: KafkaConsumer, reading: Reading) -> N
         reader.seek_to_beginning(*partitions)
 
 
-def print_records(reader: KafkaConsumer, reading: Reading, out: IO[bytes]) -> int:
-    """Write records to `out` until the reading is done or Ctrl-C; how many were written."""
+def print_records(reader: KafkaConsumer, reading: Reading, out: IO[bytes], ctrl_c: CtrlC) -> int:
+    """Write records to `out` until the reading is done or Ctrl-C (the normal end of --follow, asked
+    between polls); how many were written."""
     printed = 0
     last_record = time.monotonic()
-    try:
-        while reading.max_records is None or printed < reading.max_records:
-            wanted = None if reading.max_records is None else reading.max_records - printed
-            # At most what is still wanted, so a group commits no record that was not printed.
-            batches = reader.poll(timeout_ms=POLL_MS, max_records=wanted)
-            records = [record for batch in batches.values() for record in batch]
-            for record in records:
-                out.write((with_metadata(record) if reading.with_metadata else record.value or b"null") + b"\n")
-            out.flush()
-            printed += len(records)
-            if records or not reader.assignment():  # a group's wait to join is not idle time
-                last_record = time.monotonic()
-            elif reading.idle_timeout is not None and time.monotonic() - last_record >= reading.idle_timeout:
-                break
-    except KeyboardInterrupt:
-        pass  # the normal end of --follow: the count is printed all the same
+    while not ctrl_c.requested and (reading.max_records is None or printed < reading.max_records):
+        wanted = None if reading.max_records is None else reading.max_records - printed
+        # At most what is still wanted, so a group commits no record that was not printed.
+        batches = reader.poll(timeout_ms=POLL_MS, max_records=wanted)
+        records = [record for batch in batches.values() for record in batch]
+        for record in records:
+            out.write((with_metadata(record) if reading.with_metadata else record.value or b"null") + b"\n")
+        out.flush()
+        printed += len(records)
+        if records or not reader.assignment():  # a group's wait to join is not idle time
+            last_record = time.monotonic()
+        elif reading.idle_timeout is not None and time.monotonic() - last_record >= reading.idle_timeout:
+            break
     return printed
 
 

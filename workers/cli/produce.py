@@ -14,7 +14,7 @@ from tqdm import tqdm
 from workers import clients
 from workers.cli.counts import by_kind
 from workers.cli.files import STANDARD_STREAM, file_size, numbered_lines, open_input
-from workers.cli.interrupts import interrupts_for_the_main_thread
+from workers.cli.interrupts import CtrlC, interrupts_for_the_main_thread
 from workers.contract.records import FileSource, Rejection
 from workers.contract.wire import dead_letter, dead_letter_headers, decode_raw, encode
 from workers.settings import Settings
@@ -83,18 +83,24 @@ def produce(settings: Settings, path: str, topic: str, skip: bool = False, creat
             )
         tally = Tally()
         sent: list[tuple[str, FutureRecordMetadata]] = []
-        interrupted = False
-        try:
-            for number, line in numbered_lines(with_progress(handle, bar)):
-                labelled = send_line(settings, sender, topic, source_name, number, line, skip)
-                if isinstance(labelled, str):
-                    tally.skipped[labelled] += 1
-                else:
-                    sent.append(labelled)
-        except KeyboardInterrupt:
-            interrupted = True
-        finally:
-            bar.close()
+        lines = numbered_lines(with_progress(handle, bar))
+        with CtrlC().installed() as ctrl_c:
+            try:
+                while not ctrl_c.requested:
+                    with ctrl_c.waiting():  # a pipe may stay open: only Ctrl-C ends that wait
+                        numbered = next(lines, None)
+                    if numbered is None:
+                        break
+                    labelled = send_line(settings, sender, topic, source_name, *numbered, skip)
+                    if isinstance(labelled, str):
+                        tally.skipped[labelled] += 1
+                    else:
+                        sent.append(labelled)
+            except KeyboardInterrupt:
+                pass  # raised in the wait for a line: nothing was being sent
+            finally:
+                bar.close()
+            interrupted = ctrl_c.requested
     tally.delivered, tally.failed = clients.delivered(sender, sent)
     sender.close()
     print(("interrupted: " if interrupted else "") + tally.summary(topic, settings.topic_dead_letter), file=sys.stderr)
