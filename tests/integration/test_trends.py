@@ -272,19 +272,22 @@ def checkpoints_reached(settings: Settings, ends: dict[int, int]) -> Callable[[l
     return reached
 
 
+def send_until_checkpointed(settings: Settings, records: list[dict[str, Any]], job: WorkerProcess) -> None:
+    """Send `records`, then wait until the job has checkpointed every input partition at or past its end."""
+    send_mentions(settings, records)
+    partitions = [TopicPartition(settings.topic_entities, p) for p in range(settings.partitions)]
+    ends = {tp.partition: end for tp, end in clients.end_offsets(settings, partitions).items()}
+    read_until(settings, settings.trends_state_topic, checkpoints_reached(settings, ends), 120, on_poll=job.check_alive)
+
+
 def test_counts_stay_exact_across_a_sigkill_mid_window_and_a_restart(settings: Settings, tmp_path: Path) -> None:
     warm_up, window = dataset(seed=16)
     first_half, second_half = window[: len(window) // 2], window[len(window) // 2 :]
     job = trends_process(settings, tmp_path / "trends.log")
     replacement = None
     try:
-        send_mentions(settings, warm_up + first_half)
-        partitions = [TopicPartition(settings.topic_entities, p) for p in range(settings.partitions)]
-        ends = {tp.partition: end for tp, end in clients.end_offsets(settings, partitions).items()}
+        send_until_checkpointed(settings, warm_up + first_half, job)
         # The job has read every record so far: the window's counts are in its memory only.
-        read_until(
-            settings, settings.trends_state_topic, checkpoints_reached(settings, ends), 120, on_poll=job.check_alive
-        )
         job.kill()
         send_mentions(settings, second_half + first_half[:30])  # and some of the first half again
         replacement = trends_process(settings, tmp_path / "replacement.log")
@@ -329,12 +332,7 @@ def test_two_jobs_share_the_partitions_and_one_leaving_mid_window_loses_nothing(
             120,
             job.check_alive,
         )
-        send_mentions(settings, warm_up + first_half)
-        partitions = [TopicPartition(settings.topic_entities, p) for p in range(settings.partitions)]
-        ends = {tp.partition: end for tp, end in clients.end_offsets(settings, partitions).items()}
-        read_until(
-            settings, settings.trends_state_topic, checkpoints_reached(settings, ends), 120, on_poll=job.check_alive
-        )
+        send_until_checkpointed(settings, warm_up + first_half, job)
         assert leaving.stop() == 0  # SIGTERM: its partitions go to the other job, mid-window
         send_mentions(settings, second_half + first_half[:30])
         advance_watermarks(settings, WINDOW + BUCKET_MS + 10 * 60_000)
@@ -366,12 +364,7 @@ def test_counts_stay_exact_across_a_broker_restart_mid_window(
         ensure_trends_topics(settings)
         job = trends_process(settings, tmp_path / "trends.log")
         try:
-            send_mentions(settings, warm_up + first_half)
-            partitions = [TopicPartition(settings.topic_entities, p) for p in range(settings.partitions)]
-            ends = {tp.partition: end for tp, end in clients.end_offsets(settings, partitions).items()}
-            read_until(
-                settings, settings.trends_state_topic, checkpoints_reached(settings, ends), 120, on_poll=job.check_alive
-            )
+            send_until_checkpointed(settings, warm_up + first_half, job)
             broker.stop()
             broker.start()
             send_mentions(settings, second_half + first_half[:30])
